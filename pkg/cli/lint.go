@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qbank-dev/qbank/pkg/discover"
+	"github.com/qbank-dev/qbank/pkg/iostreams"
+	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/report"
+	"github.com/qbank-dev/qbank/pkg/rules"
+)
+
+// DefaultBankDir is linted when no path is given.
+const DefaultBankDir = "questions"
+
+// LintOptions are the inputs of `qbank lint`.
+type LintOptions struct {
+	IO      *iostreams.IOStreams
+	Version string
+
+	Paths  []string
+	Format string
+	Color  string
+	Config *lint.Config
+}
+
+// NewCmdLint builds `qbank lint`. runF replaces the run in tests of flag
+// handling.
+func NewCmdLint(f *Factory, runF func(*LintOptions) error) *cobra.Command {
+	opts := &LintOptions{IO: f.IO, Version: f.Version}
+	cmd := &cobra.Command{
+		Use:   "lint [PATH...]",
+		Short: "Check question banks",
+		Long: `Check question banks: TOML syntax, structure against schema/qbank.schema.json,
+ids, answer keys, difficulty labels, and code snippets.
+
+PATHs are files and directories; without one, the questions/ directory is
+linted. In a directory, a .toml file is a bank when a line of it starts with
+[bank] or [[question]]; other tools' TOML files (pyproject.toml, Cargo.toml,
+qbank.toml, …), hidden directories, node_modules, vendor and testdata are
+skipped. A file named as an argument is always linted.
+
+Exit status:
+  0  no errors (warnings and infos allowed)
+  1  errors were found
+  2  usage, configuration or internal error`,
+		Example: `  qbank lint
+  qbank lint questions/loops.toml
+  qbank lint --format json questions > report.json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			switch opts.Color {
+			case "auto", "always", "never":
+			default:
+				return Usagef("--color must be auto, always or never, not %q", opts.Color)
+			}
+			if _, err := report.Lookup(opts.Format); err != nil {
+				return &UsageError{Err: err}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return lintRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, concise, json")
+	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour: auto, always or never (auto honours NO_COLOR and terminals)")
+	return cmd
+}
+
+func lintRun(opts *LintOptions) error {
+	paths := opts.Paths
+	if len(paths) == 0 {
+		if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
+			return Usagef("no PATH given and no %s/ directory here", DefaultBankDir)
+		}
+		paths = []string{DefaultBankDir}
+	}
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = lint.DefaultConfig()
+	}
+	res, err := LintPaths(paths, cfg)
+	if err != nil {
+		return err
+	}
+	in := &report.Input{
+		Diagnostics: res.Diagnostics, Files: res.Files, Questions: res.Questions,
+		Tool: report.Tool{Name: "qbank", Version: opts.Version}, Rules: rules.All(),
+	}
+	if err := writeReport(opts.IO, opts.Format, opts.Color, in); err != nil {
+		return err
+	}
+	if lint.Count(res.Diagnostics).Errors > 0 {
+		return ErrFindings
+	}
+	return nil
+}
+
+// LintPaths finds, reads, parses and checks the banks under paths.
+func LintPaths(paths []string, cfg *lint.Config) (*lint.Result, error) {
+	found, problems := discover.Files(paths)
+	files := lint.ReadFiles(found)
+	for _, p := range problems {
+		files = append(files, lint.UnreadableFile(p.Path, p.Err))
+	}
+	res := lint.Run(files, rules.All(), cfg, rules.Prepare)
+	for _, f := range res.Files {
+		if err := rules.SchemaError(f); err != nil {
+			return nil, fmt.Errorf("schema check of %s: %w", f.Path, err)
+		}
+	}
+	return res, nil
+}
+
+func writeReport(io_ *iostreams.IOStreams, format, colorMode string, in *report.Input) error {
+	f, err := report.Lookup(format)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	io_.ColorMode = colorMode
+	return f.Write(writerOf(io_.Out), in, report.Options{Color: format == "text" && io_.ColorOut()})
+}
+
+func writerOf(w io.Writer) io.Writer { return w }

@@ -1,0 +1,54 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/qbank-dev/qbank/pkg/lint"
+)
+
+// JSONVersion is the version of the JSON report format; fields are only
+// ever added within a version. Its schema is schema/report.schema.json.
+const JSONVersion = 1
+
+// JSON is the machine report described by schema/report.schema.json.
+var JSON = &Format{Name: "json", Summary: "machine report (schema/report.schema.json)", Write: writeJSON}
+
+func init() { Register(JSON) }
+
+type jsonReport struct {
+	Version     int               `json:"version"`
+	Tool        Tool              `json:"tool"`
+	Summary     jsonSummary       `json:"summary"`
+	Notes       []string          `json:"notes"`
+	Diagnostics []lint.Diagnostic `json:"diagnostics"`
+}
+
+type jsonSummary struct {
+	Files     int `json:"files"`
+	Questions int `json:"questions"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
+}
+
+func writeJSON(w io.Writer, in *Input, _ Options) error {
+	c := lint.Count(in.Diagnostics)
+	r := jsonReport{
+		Version:     JSONVersion,
+		Tool:        in.Tool,
+		Summary:     jsonSummary{Files: len(in.Files), Questions: in.Questions, Errors: c.Errors, Warnings: c.Warnings, Infos: c.Infos},
+		Notes:       in.Notes,
+		Diagnostics: in.Diagnostics,
+	}
+	if r.Diagnostics == nil {
+		r.Diagnostics = []lint.Diagnostic{}
+	}
+	if r.Notes == nil {
+		r.Notes = []string{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}

@@ -1,0 +1,312 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/tomltree"
+)
+
+// answerItems returns the answer's letters with the node of each.
+func answerItems(q *bank.Question) ([]string, []*tomltree.Node) {
+	n := q.Node.Get("answer")
+	switch {
+	case n == nil:
+		return nil, nil
+	case n.Kind == tomltree.String:
+		return []string{n.Str}, []*tomltree.Node{n}
+	case n.Kind == tomltree.Array:
+		var ls []string
+		var ns []*tomltree.Node
+		for _, it := range n.Items {
+			if it.Kind == tomltree.String {
+				ls = append(ls, it.Str)
+				ns = append(ns, it)
+			}
+		}
+		return ls, ns
+	}
+	return nil, nil
+}
+
+func letterRange(n int) string {
+	switch n {
+	case 0:
+		return "there are no options"
+	case 1:
+		return "the only option is A"
+	}
+	return fmt.Sprintf("the options are A to %s", bank.Letter(n-1))
+}
+
+// AnswerLetter reports keys that name no option.
+var AnswerLetter = &lint.Rule{
+	Code: "QB301", Name: "answer-letter", Severity: lint.Error,
+	Summary: "the answer names an option that does not exist",
+	Doc: `An answer letter must name one of the question's options: with four options
+the letters are A to D. A key past the end usually means an option was
+deleted after the key was written.`,
+	Bad: `options = ["3", "4", "5"]
+answer = "D"`,
+	Good: `options = ["3", "4", "5"]
+answer = "B"`,
+	Run: func(p *lint.Pass) {
+		for _, q := range p.Bank.Questions {
+			if q.Node.Get("options") == nil {
+				continue
+			}
+			letters, nodes := answerItems(q)
+			for i, l := range letters {
+				idx := bank.LetterIndex(l)
+				if idx < 0 || idx < len(q.Options) {
+					continue // not a letter at all: invalid-value reports it
+				}
+				p.Report(lint.Finding{Span: lint.ValueSpan(nodes[i]), Question: q,
+					Message: fmt.Sprintf("answer %q names no option: %s", l, letterRange(len(q.Options))),
+					Hint:    "key one of the options, or add the missing option"})
+			}
+		}
+	},
+}
+
+// AnswerCount reports keys that do not fit the question's type.
+var AnswerCount = &lint.Rule{
+	Code: "QB302", Name: "answer-count", Severity: lint.Error,
+	Summary: "the number of keys does not fit the question type",
+	Doc: `A "single" question (the default) has exactly one key; a "multiple" question
+has at least one. Several keys on a single question usually mean the type
+was forgotten; no key at all makes the question unanswerable.`,
+	Bad: `type = "single"
+answer = ["A", "C"]`,
+	Good: `type = "multiple"
+answer = ["A", "C"]`,
+	Run: func(p *lint.Pass) {
+		for _, q := range p.Bank.Questions {
+			n := q.Node.Get("answer")
+			if n == nil || (n.Kind != tomltree.String && n.Kind != tomltree.Array) {
+				continue
+			}
+			letters, _ := answerItems(q)
+			distinct := len(uniq(letters))
+			switch {
+			case distinct == 0:
+				p.Report(lint.Finding{Span: lint.ValueSpan(n), Question: q,
+					Message: "answer is empty: the question has no key",
+					Hint:    "key at least one option"})
+			case !q.Multiple() && distinct > 1:
+				p.Report(lint.Finding{Span: lint.ValueSpan(n), Question: q,
+					Message: fmt.Sprintf("a single-answer question has %d keys (%s)", distinct, strings.Join(uniq(letters), ", ")),
+					Hint:    `set type = "multiple", or keep one key`})
+			}
+		}
+	},
+}
+
+// AnswerRepeated reports a letter keyed twice.
+var AnswerRepeated = &lint.Rule{
+	Code: "QB303", Name: "answer-repeated", Severity: lint.Error,
+	Summary: "the same letter is keyed twice",
+	Doc: `Each letter may appear once in an answer list. A repeat is a typo for
+another letter more often than not.`,
+	Bad:  `answer = ["A", "A"]`,
+	Good: `answer = ["A", "C"]`,
+	Run: func(p *lint.Pass) {
+		for _, q := range p.Bank.Questions {
+			letters, nodes := answerItems(q)
+			seen := map[string]bool{}
+			for i, l := range letters {
+				if seen[l] {
+					p.Report(lint.Finding{Span: lint.ValueSpan(nodes[i]), Question: q,
+						Message: fmt.Sprintf("answer %q is listed twice", l),
+						Hint:    "remove the repeat, or key the letter you meant"})
+				}
+				seen[l] = true
+			}
+		}
+	},
+}
+
+// TooFewOptions reports questions with fewer than two options.
+var TooFewOptions = &lint.Rule{
+	Code: "QB304", Name: "too-few-options", Severity: lint.Error,
+	Summary: "a question with fewer than two options",
+	Doc:     `A choice question needs at least two options to be a choice.`,
+	Bad:     `options = ["42"]`,
+	Good:    `options = ["41", "42"]`,
+	Run: func(p *lint.Pass) {
+		for _, q := range p.Bank.Questions {
+			n := q.Node.Get("options")
+			if n == nil || n.Kind != tomltree.Array || len(n.Items) >= 2 {
+				continue
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(n), Question: q,
+				Message: fmt.Sprintf("question has %d option(s); at least 2 are needed", len(n.Items)),
+				Hint:    "add the plausible wrong answers as options"})
+		}
+	},
+}
+
+// EmptyOption reports blank options.
+var EmptyOption = &lint.Rule{
+	Code: "QB305", Name: "empty-option", Severity: lint.Error,
+	Summary: "an option with no text",
+	Doc: `An option that is empty or only whitespace shows as a blank choice. It is
+usually a leftover from editing.`,
+	Bad:  `options = ["3", "", "5"]`,
+	Good: `options = ["3", "4", "5"]`,
+	Run: func(p *lint.Pass) {
+		for _, q := range p.Bank.Questions {
+			for _, o := range q.Options {
+				if o.Node.Kind != tomltree.String && o.Node.Kind != tomltree.Table {
+					continue
+				}
+				if o.Node.Kind == tomltree.Table && o.Node.Get("text") == nil {
+					continue // missing-key reports it
+				}
+				if strings.TrimSpace(o.Text) == "" {
+					span := lint.ValueSpan(o.Node)
+					if t := o.Node.Get("text"); t != nil {
+						span = lint.ValueSpan(t)
+					}
+					p.Report(lint.Finding{Span: span, Question: q,
+						Message: fmt.Sprintf("option %s is empty", o.Letter),
+						Hint:    "write the option's text, or remove the option and re-letter the key"})
+				}
+			}
+		}
+	},
+}
+
+// DuplicateOption reports two options with the same text.
+var DuplicateOption = &lint.Rule{
+	Code: "QB306", Name: "duplicate-option", Severity: lint.Error,
+	Summary: "two options say the same thing",
+	Doc: `Two options that are equal once trimmed, case-folded and with runs of
+whitespace collapsed are the same choice twice: if one is keyed the other
+is a correct answer marked wrong.`,
+	Bad:  `options = ["True", "false", " true "]`,
+	Good: `options = ["True", "False", "None"]`,
+	Run: func(p *lint.Pass) {
+		for _, q := range p.Bank.Questions {
+			first := map[string]string{}
+			for _, o := range q.Options {
+				key := bank.NormalizeText(o.Text)
+				if key == "" {
+					continue
+				}
+				if prev, dup := first[key]; dup {
+					span := lint.ValueSpan(o.Node)
+					if t := o.Node.Get("text"); t != nil {
+						span = lint.ValueSpan(t)
+					}
+					p.Report(lint.Finding{Span: span, Question: q,
+						Message: fmt.Sprintf("option %s repeats option %s (%q)", o.Letter, prev, o.Text),
+						Hint:    "make each option a distinct answer"})
+					continue
+				}
+				first[key] = o.Letter
+			}
+		}
+	},
+}
+
+// finalAnswer matches the last step's statement of the answer:
+// "... -> Option C", "→ Options A and C", "Final answer: B".
+var (
+	arrowRe  = regexp.MustCompile(`(?i)(?:->|→|=>|final answer\s*:|answer\s*:)\s*(.*)$`)
+	letterRe = regexp.MustCompile(`(?i)\boptions?\s+([A-Z](?:\s*(?:,|and|&|/)\s*(?:options?\s+)?[A-Z])*)\b`)
+	bareRe   = regexp.MustCompile(`^\(?([A-Z])\)?[.)]?$`)
+	oneRe    = regexp.MustCompile(`[A-Z]`)
+	wordsRe  = regexp.MustCompile(`(?i)options?|and`)
+)
+
+// namedLetters returns the option letters a final explanation step names,
+// or nil when it names none.
+func namedLetters(step string, q *bank.Question) []string {
+	step = strings.TrimSpace(step)
+	if m := arrowRe.FindStringSubmatch(step); m != nil {
+		tail := strings.TrimSpace(m[1])
+		if lm := letterRe.FindStringSubmatch(tail); lm != nil {
+			return uniq(oneRe.FindAllString(strings.ToUpper(wordsRe.ReplaceAllString(lm[1], " ")), -1))
+		}
+		if bm := bareRe.FindStringSubmatch(tail); bm != nil {
+			return []string{bm[1]}
+		}
+		return nil
+	}
+	// A last step that is exactly one option's full text names it.
+	norm := bank.NormalizeText(strings.TrimRight(step, "."))
+	var named []string
+	for _, o := range q.Options {
+		if t := bank.NormalizeText(strings.TrimRight(o.Text, ".")); t != "" && t == norm {
+			named = append(named, o.Letter)
+		}
+	}
+	if len(named) == 1 {
+		return named
+	}
+	return nil
+}
+
+// ExplanationAnswer reports explanations that conclude with another answer.
+var ExplanationAnswer = &lint.Rule{
+	Code: "QB307", Name: "explanation-answer", Severity: lint.Error,
+	Summary: "the explanation's final answer is not the key",
+	Doc: `When the last solution step states the final answer — an option letter
+("... -> Option C", "Final answer: C") or an option's full text — it must
+be the keyed option. A mismatch means either the key or the explanation is
+wrong, and students are told both.`,
+	Bad: `answer = "B"
+explanation = ["range(3) stops before 3", "0 1 2 -> Option A"]`,
+	Good: `answer = "A"
+explanation = ["range(3) stops before 3", "0 1 2 -> Option A"]`,
+	Run: func(p *lint.Pass) {
+		for _, q := range p.Bank.Questions {
+			if len(q.Explanation) == 0 || len(q.Answer) == 0 {
+				continue
+			}
+			last := len(q.Explanation) - 1
+			named := namedLetters(q.Explanation[last], q)
+			if named == nil {
+				continue
+			}
+			keyed := uniq(q.Answer)
+			if slices.Equal(sorted(named), sorted(keyed)) {
+				continue
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(itemNode(q, "explanation", last)), Question: q,
+				Message: fmt.Sprintf("the explanation concludes %s but the key is %s", joinLetters(named), joinLetters(keyed)),
+				Hint:    "fix whichever is wrong: the answer key or the explanation's last step"})
+		}
+	},
+}
+
+func joinLetters(ls []string) string {
+	return strings.Join(ls, " and ")
+}
+
+func uniq(xs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sorted(xs []string) []string {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return out
+}
+
+func init() {
+	register(AnswerLetter, AnswerCount, AnswerRepeated, TooFewOptions, EmptyOption, DuplicateOption, ExplanationAnswer)
+}
