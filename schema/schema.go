@@ -54,6 +54,7 @@ type Problem struct {
 type compiled struct {
 	schema *jsonschema.Schema
 	raw    map[string]any
+	fast   *fastNode // nil when the schema uses keywords the fast path lacks
 }
 
 var bankSchema = sync.OnceValues(func() (*compiled, error) {
@@ -70,7 +71,8 @@ var bankSchema = sync.OnceValues(func() (*compiled, error) {
 	if err := json.Unmarshal(BankJSON, &raw); err != nil {
 		return nil, err
 	}
-	return &compiled{schema: s, raw: raw}, nil
+	fast, _ := compileFast(raw)
+	return &compiled{schema: s, raw: raw, fast: fast}, nil
 })
 
 // Check validates a parsed bank file against the bank schema.
@@ -78,6 +80,9 @@ func Check(doc *tomltree.Document) ([]Problem, error) {
 	c, err := bankSchema()
 	if err != nil {
 		return nil, err
+	}
+	if c.fast != nil && c.fast.valid(doc.Root) {
+		return nil, nil
 	}
 	verr := c.schema.Validate(doc.Root.Interface())
 	if verr == nil {

@@ -167,7 +167,7 @@ func (b *builder) header(e *unstable.Node, array bool) error {
 	if len(parts) == 0 {
 		return nil
 	}
-	hs := strings.LastIndexByte(string(b.src[:parts[0].start]), '[')
+	hs := bytes.LastIndexByte(b.src[:parts[0].start], '[')
 	if array && hs > 0 {
 		hs--
 	}
@@ -186,7 +186,7 @@ func (b *builder) header(e *unstable.Node, array bool) error {
 		case next.Kind == Array && next.flags&flagAoT != 0:
 			next = next.Items[len(next.Items)-1]
 		default:
-			return b.errAt(k.start, k.end, next.KeyStart, "key %q is already a %s, not a table", k.name, next.Kind)
+			return b.errAt(k.start, k.end, next.KeyStart, "key %q is already %s, not a table", k.name, article(next.Kind))
 		}
 		t = next
 	}
@@ -204,7 +204,7 @@ func (b *builder) header(e *unstable.Node, array bool) error {
 		case existing.Kind == Array:
 			return b.errAt(last.start, last.end, existing.KeyStart, "cannot append to array %q with [[%s]]: it was written as a static array", last.name, last.name)
 		default:
-			return b.errAt(last.start, last.end, existing.KeyStart, "key %q is already a %s, not an array of tables", last.name, existing.Kind)
+			return b.errAt(last.start, last.end, existing.KeyStart, "key %q is already %s, not an array of tables", last.name, article(existing.Kind))
 		}
 		b.current = tbl
 		return nil
@@ -222,7 +222,7 @@ func (b *builder) header(e *unstable.Node, array bool) error {
 	case existing.Kind == Table:
 		return b.errAt(last.start, last.end, existing.KeyStart, "table [%s] is defined twice", joinKeys(parts))
 	default:
-		return b.errAt(last.start, last.end, existing.KeyStart, "key %q is already a %s, not a table", last.name, existing.Kind)
+		return b.errAt(last.start, last.end, existing.KeyStart, "key %q is already %s, not a table", last.name, article(existing.Kind))
 	}
 	return nil
 }
@@ -266,7 +266,7 @@ func (b *builder) keyValue(t *Node, e *unstable.Node, inline bool) error {
 			return b.errAt(k.start, k.end, next.KeyStart, "cannot add to table %q with a dotted key: it is defined by a [%s] header", k.name, k.name)
 		case next.Kind == Table:
 		default:
-			return b.errAt(k.start, k.end, next.KeyStart, "key %q is already a %s, not a table", k.name, next.Kind)
+			return b.errAt(k.start, k.end, next.KeyStart, "key %q is already %s, not a table", k.name, article(next.Kind))
 		}
 		t = next
 	}
@@ -545,4 +545,13 @@ func checkDatetime(k unstable.Kind, raw string) (Kind, error) {
 		}
 	}
 	return kind, fmt.Errorf("invalid date or time %q", raw)
+}
+
+// article puts "a" or "an" before a kind's name.
+func article(k Kind) string {
+	s := k.String()
+	if strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }
