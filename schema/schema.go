@@ -27,6 +27,11 @@ import (
 //go:embed qbank.schema.json
 var BankJSON []byte
 
+// ReportJSON is the schema of `qbank lint --format json`.
+//
+//go:embed report.schema.json
+var ReportJSON []byte
+
 const bankURL = "https://github.com/qbank-dev/qbank/schema/qbank.schema.json"
 
 // Kind classifies a problem; each kind is reported by its own rule.

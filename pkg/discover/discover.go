@@ -1,21 +1,18 @@
-// Package discover finds the bank files that a run should check.
+// Package discover finds the candidate bank files under the paths of a
+// command line.
 //
-// The rule: a path given as an argument that is a file is always a bank,
-// whatever its name. Inside a directory (walked recursively, following
-// symlinks, skipping hidden directories, node_modules and vendor) a file is
-// a bank when its name ends in ".toml", it is not a known tool's
-// configuration (pyproject.toml, Cargo.toml, qbank.toml, taplo.toml, …),
-// and a line of it starts with a "[bank]" or "[[question]]" table header.
-// So a pyproject.toml or a settings file next to the banks is never
-// mistaken for one.
+// A path that is a file is a candidate whatever its name (Explicit). A
+// directory is walked recursively, following symlinks (a directory that
+// contains itself is reported as a loop, one reached twice is walked once),
+// skipping hidden directories, node_modules, vendor, testdata and
+// __pycache__. In it a file is a candidate when its name ends in ".toml" and
+// it is not a known tool's configuration (pyproject.toml, Cargo.toml,
+// qbank.toml, taplo.toml, …). Package load then keeps the candidates whose
+// content is a bank.
 package discover
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,9 +38,17 @@ var notBanks = []string{
 
 var skipDirs = []string{"node_modules", "vendor", "testdata", "__pycache__"}
 
-// Files returns the bank files under paths, cleaned, with forward slashes,
-// sorted and without repeats, plus the paths that could not be walked.
-func Files(paths []string) ([]string, []Problem) {
+// Candidate is a file that may be a bank.
+type Candidate struct {
+	Path string // cleaned, with forward slashes
+	// Explicit is set for a file named as a path rather than found in a
+	// directory.
+	Explicit bool
+}
+
+// Files returns the candidate bank files under paths, sorted by path and
+// without repeats, plus the paths that could not be walked.
+func Files(paths []string) ([]Candidate, []Problem) {
 	w := &walker{seen: map[string]bool{}, visited: map[fileID]bool{}, ancestors: map[fileID]bool{}}
 	for _, p := range paths {
 		p = filepath.Clean(p)
@@ -53,18 +58,18 @@ func Files(paths []string) ([]string, []Problem) {
 			continue
 		}
 		if !info.IsDir() {
-			w.add(p)
+			w.add(p, true)
 			continue
 		}
 		w.dir(p, info, true)
 	}
-	slices.Sort(w.files)
+	slices.SortFunc(w.files, func(a, b Candidate) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(w.problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 	return w.files, w.problems
 }
 
 type walker struct {
-	files    []string
+	files    []Candidate
 	problems []Problem
 	seen     map[string]bool
 	visited  map[fileID]bool
@@ -72,11 +77,11 @@ type walker struct {
 	ancestors map[fileID]bool
 }
 
-func (w *walker) add(p string) {
+func (w *walker) add(p string, explicit bool) {
 	p = slashed(p)
 	if !w.seen[p] {
 		w.seen[p] = true
-		w.files = append(w.files, p)
+		w.files = append(w.files, Candidate{Path: p, Explicit: explicit})
 	}
 }
 
@@ -120,14 +125,7 @@ func (w *walker) dir(p string, info fs.FileInfo, top bool) {
 			}
 		}
 		if IsBankName(e.Name()) {
-			isBank, err := looksLikeBank(child)
-			if err != nil {
-				w.problems = append(w.problems, Problem{Path: slashed(child), Err: err})
-				continue
-			}
-			if isBank {
-				w.add(child)
-			}
+			w.add(child, false)
 		}
 	}
 }
@@ -136,43 +134,6 @@ func (w *walker) dir(p string, info fs.FileInfo, top bool) {
 func IsBankName(name string) bool {
 	lower := strings.ToLower(name)
 	return strings.HasSuffix(lower, ".toml") && !strings.HasPrefix(name, ".") && !slices.Contains(notBanks, lower)
-}
-
-// looksLikeBank reports whether a line of the file starts with a [bank] or
-// [[question]] header.
-func looksLikeBank(path string) (bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
-	for {
-		line, err := r.ReadSlice('\n')
-		t := bytes.TrimLeft(line, " \t\ufeff")
-		t = bytes.TrimPrefix(t, []byte("\xef\xbb\xbf"))
-		if bytes.HasPrefix(t, []byte("[bank]")) || bytes.HasPrefix(t, []byte("[[question]]")) ||
-			bytes.HasPrefix(t, []byte("[ bank ]")) || bytes.HasPrefix(t, []byte("[[ question ]]")) {
-			return true, nil
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			// a very long line: skip the rest of it
-			for err == bufio.ErrBufferFull {
-				_, err = r.ReadSlice('\n')
-			}
-			if err == io.EOF {
-				return false, nil
-			}
-			if err != nil {
-				return false, fmt.Errorf("read: %w", err)
-			}
-		case err == io.EOF:
-			return false, nil
-		case err != nil:
-			return false, fmt.Errorf("read: %w", err)
-		}
-	}
 }
 
 func slashed(p string) string { return filepath.ToSlash(p) }

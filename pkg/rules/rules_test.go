@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank-dev/qbank/pkg/discover"
+	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/rules"
 )
@@ -48,11 +48,13 @@ func parseWants(t *testing.T, path string) []want {
 
 func lintPaths(t *testing.T, paths ...string) *lint.Result {
 	t.Helper()
-	found, problems := discover.Files(paths)
-	if len(problems) > 0 {
-		t.Fatalf("discover: %v", problems)
+	files := load.Banks(paths)
+	for _, f := range files {
+		if f.ReadErr != nil {
+			t.Fatalf("load: %v", f.ReadErr)
+		}
 	}
-	return lint.Run(lint.ReadFiles(found), rules.All(), lint.DefaultConfig(), rules.Prepare)
+	return lint.Run(files, rules.All(), lint.DefaultConfig(), rules.Prepare)
 }
 
 // TestRules lints every fixture under testdata/rules (a file, or a
@@ -142,11 +144,7 @@ func TestReadError(t *testing.T) {
 	}
 	os.Mkdir(filepath.Join(dir, "loop"), 0o755)
 	os.Symlink("..", filepath.Join(dir, "loop", "up"))
-	found, problems := discover.Files([]string{dir})
-	files := lint.ReadFiles(found)
-	for _, p := range problems {
-		files = append(files, lint.UnreadableFile(p.Path, p.Err))
-	}
+	files := load.Banks([]string{dir})
 	res := lint.Run(files, rules.All(), nil, rules.Prepare)
 	var got []string
 	for _, d := range res.Diagnostics {
