@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/qbank-dev/qbank/pkg/discover"
+	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/report"
@@ -103,11 +103,7 @@ func lintRun(opts *LintOptions) error {
 
 // LintPaths finds, reads, parses and checks the banks under paths.
 func LintPaths(paths []string, cfg *lint.Config) (*lint.Result, error) {
-	found, problems := discover.Files(paths)
-	files := lint.ReadFiles(found)
-	for _, p := range problems {
-		files = append(files, lint.UnreadableFile(p.Path, p.Err))
-	}
+	files := load.Banks(paths)
 	res := lint.Run(files, rules.All(), cfg, rules.Prepare)
 	for _, f := range res.Files {
 		if err := rules.SchemaError(f); err != nil {

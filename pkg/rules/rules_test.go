@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
 )
 
