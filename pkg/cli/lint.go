@@ -3,13 +3,12 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/report"
 	"github.com/qbank-dev/qbank/pkg/rules"
 )
@@ -25,7 +24,15 @@ type LintOptions struct {
 	Paths  []string
 	Format string
 	Color  string
+	// Config, when set, replaces the labels and severities of qbank.toml
+	// (tests, embedders).
 	Config *lint.Config
+
+	// CI holds the configuration-file and CI flags (--config, --output,
+	// --fail-on, --statistics, --changed-since, --shard, --severity) and,
+	// once resolved, the effective configuration (CI.Settings, including
+	// [sandbox]). See lint_ci.go.
+	CI CIOptions
 }
 
 // NewCmdLint builds `qbank lint`. runF replaces the run in tests of flag
@@ -61,50 +68,63 @@ Exit status:
 			if _, err := report.Lookup(opts.Format); err != nil {
 				return &UsageError{Err: err}
 			}
+			// CI flags (lint_ci.go).
+			if err := opts.CI.check(cmd); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return lintRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, concise, json")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, concise, json, sarif, github, junit")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour: auto, always or never (auto honours NO_COLOR and terminals)")
+	// CI flags (lint_ci.go).
+	addCIFlags(cmd, &opts.CI)
 	return cmd
 }
 
 func lintRun(opts *LintOptions) error {
-	paths := opts.Paths
-	if len(paths) == 0 {
-		if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
-			return Usagef("no PATH given and no %s/ directory here", DefaultBankDir)
-		}
-		paths = []string{DefaultBankDir}
-	}
-	cfg := opts.Config
-	if cfg == nil {
-		cfg = lint.DefaultConfig()
-	}
-	res, err := LintPaths(paths, cfg)
+	// Configuration (qbank.toml + flags) and the paths to lint: lint_ci.go.
+	settings, paths, err := opts.CI.resolve(opts)
 	if err != nil {
 		return err
 	}
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = settings.Lint()
+	}
+	// Discovery, --changed-since/--shard selection, suppressions: lint_ci.go.
+	run, err := opts.CI.lint(paths, settings, cfg)
+	if err != nil {
+		return err
+	}
+	res := run.Result
 	in := &report.Input{
 		Diagnostics: res.Diagnostics, Files: res.Files, Questions: res.Questions,
 		Tool: report.Tool{Name: "qbank", Version: opts.Version}, Rules: rules.All(),
+		Notes: run.Notes,
 	}
 	if err := writeReport(opts.IO, opts.Format, opts.Color, in); err != nil {
 		return err
 	}
-	if lint.Count(res.Diagnostics).Errors > 0 {
-		return ErrFindings
-	}
-	return nil
+	// GitHub annotations, --output files, --statistics, --fail-on: lint_ci.go.
+	return opts.CI.finish(opts, in, run)
 }
 
 // LintPaths finds, reads, parses and checks the banks under paths.
 func LintPaths(paths []string, cfg *lint.Config) (*lint.Result, error) {
 	files := load.Banks(paths)
-	res := lint.Run(files, rules.All(), cfg, rules.Prepare)
+	return runRules(files, rules.All(), cfg)
+}
+
+// runRules checks files with rs and the shared prepare steps (the JSON
+// Schema validation, the configured difficulty minimums). Every lint run
+// goes through here, including the --changed-since/--shard runs of
+// lint_ci.go: add further per-file preparation (such as snippet runs) here.
+func runRules(files []*lint.File, rs []*lint.Rule, cfg *lint.Config, extra ...lint.Prepare) (*lint.Result, error) {
+	res := lint.Run(files, rs, cfg, append([]lint.Prepare{rules.Prepare}, extra...)...)
 	for _, f := range res.Files {
 		if err := rules.SchemaError(f); err != nil {
 			return nil, fmt.Errorf("schema check of %s: %w", f.Path, err)

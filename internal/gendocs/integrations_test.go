@@ -1,0 +1,62 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qbank-dev/qbank/internal/testtool"
+)
+
+// yamlJSON converts a YAML file of the repository to JSON with js-yaml
+// (installed by .ci/run with the other npm tools).
+func yamlJSON(t *testing.T, name string, v any) string {
+	t.Helper()
+	jsYAML := testtool.Require(t, "js-yaml")
+	out, err := exec.Command(jsYAML, filepath.Join(testtool.RepoRoot(t), name)).Output()
+	if err != nil {
+		t.Fatalf("%s is not valid YAML: %v", name, err)
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// TestIntegrations checks the ready-made integrations at the repository
+// root: the pre-commit hook and the composite GitHub Action.
+func TestIntegrations(t *testing.T) {
+	var hooks []struct {
+		ID, Entry, Language string
+		Types               []string
+	}
+	yamlJSON(t, ".pre-commit-hooks.yaml", &hooks)
+	if len(hooks) != 1 || hooks[0].ID != "qbank-lint" || hooks[0].Language != "golang" || hooks[0].Entry != "qbank lint" {
+		t.Errorf(".pre-commit-hooks.yaml: %+v", hooks)
+	}
+
+	var action struct {
+		Name string
+		Runs struct {
+			Using string
+			Steps []struct {
+				Uses, Run string
+			}
+		}
+	}
+	raw := yamlJSON(t, "action.yml", &action)
+	if action.Runs.Using != "composite" {
+		t.Errorf("action.yml runs.using = %q", action.Runs.Using)
+	}
+	var install, lint, upload bool
+	for _, s := range action.Runs.Steps {
+		install = install || strings.Contains(s.Run, "go install \"github.com/qbank-dev/qbank/cmd/qbank@")
+		lint = lint || strings.Contains(s.Run, "--output \"sarif=")
+		upload = upload || strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@")
+	}
+	if !install || !lint || !upload {
+		t.Errorf("action.yml: install %v, lint with SARIF %v, upload %v\n%s", install, lint, upload, raw)
+	}
+}
