@@ -8,11 +8,13 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/qbank-dev/qbank/pkg/cli"
+	"github.com/qbank-dev/qbank/pkg/sandbox"
 )
 
 var update = flag.Bool("update", false, "rewrite cmp files in the scripts")
 
 func TestMain(m *testing.M) {
+	sandbox.Init() // the test binary is re-executed as the sandbox helper
 	testscript.Main(m, map[string]func(){
 		"qbank": func() { os.Exit(cli.Main()) },
 	})

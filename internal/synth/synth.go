@@ -47,3 +47,17 @@ func Bank(b, n int) []byte {
 	}
 	return []byte(s.String())
 }
+
+// SnippetBank returns bank number b with n questions, each with a trivial,
+// distinct "what does this print?" snippet keyed right: for measuring the
+// snippet runner.
+func SnippetBank(b, n int) []byte {
+	var s strings.Builder
+	fmt.Fprintf(&s, "[bank]\nid = \"snippets-%04d\"\ntitle = \"Snippet bank %d\"\n", b, b)
+	for q := 0; q < n; q++ {
+		v := b*n + q
+		fmt.Fprintf(&s, "\n[[question]]\nid = \"s-%05d\"\ndifficulty = %q\nprompt = \"What does this print?\"\n", q, difficulties[q%3])
+		fmt.Fprintf(&s, "options = [\"%d\", \"%d\"]\nanswer = \"A\"\n\n[question.code]\nsource = \"print(%d + 1)\"\nexpect = \"output\"\n", v+1, v+2, v)
+	}
+	return []byte(s.String())
+}

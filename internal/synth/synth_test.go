@@ -20,3 +20,10 @@ func TestBankIsClean(t *testing.T) {
 		t.Errorf("%s:%d:%d: %s %s", d.File, d.Line, d.Column, d.Code, d.Message)
 	}
 }
+
+func TestSnippetBankIsClean(t *testing.T) {
+	res := lint.Run([]*lint.File{lint.NewFile("s.toml", synth.SnippetBank(0, 30))}, rules.All(), nil, rules.Prepare)
+	if res.Questions != 30 || len(res.Diagnostics) != 0 {
+		t.Fatalf("questions %d, diagnostics %v", res.Questions, res.Diagnostics)
+	}
+}

@@ -33,6 +33,10 @@ type LintOptions struct {
 	// once resolved, the effective configuration (CI.Settings, including
 	// [sandbox]). See lint_ci.go.
 	CI CIOptions
+
+	// Run holds the snippet flags (--no-run, --python, --sandbox, …); see
+	// lint_run.go.
+	Run RunOptions
 }
 
 // NewCmdLint builds `qbank lint`. runF replaces the run in tests of flag
@@ -72,6 +76,10 @@ Exit status:
 			if err := opts.CI.check(cmd); err != nil {
 				return err
 			}
+			// Snippet flags (lint_run.go).
+			if err := opts.Run.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -82,6 +90,8 @@ Exit status:
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour: auto, always or never (auto honours NO_COLOR and terminals)")
 	// CI flags (lint_ci.go).
 	addCIFlags(cmd, &opts.CI)
+	// Snippet flags (lint_run.go).
+	addRunFlags(cmd, &opts.Run)
 	return cmd
 }
 
@@ -95,8 +105,11 @@ func lintRun(opts *LintOptions) error {
 	if cfg == nil {
 		cfg = settings.Lint()
 	}
+	// Snippets run in the sandbox, opened only if a bank has code to check.
+	snippets := newSnippetRun(opts.Run, settings, opts.Version)
+	defer snippets.close()
 	// Discovery, --changed-since/--shard selection, suppressions: lint_ci.go.
-	run, err := opts.CI.lint(paths, settings, cfg)
+	run, err := opts.CI.lint(paths, settings, cfg, snippets)
 	if err != nil {
 		return err
 	}
@@ -104,7 +117,7 @@ func lintRun(opts *LintOptions) error {
 	in := &report.Input{
 		Diagnostics: res.Diagnostics, Files: res.Files, Questions: res.Questions,
 		Tool: report.Tool{Name: "qbank", Version: opts.Version}, Rules: rules.All(),
-		Notes: run.Notes,
+		Notes: append(snippets.notes, run.Notes...),
 	}
 	if err := writeReport(opts.IO, opts.Format, opts.Color, in); err != nil {
 		return err
@@ -113,17 +126,24 @@ func lintRun(opts *LintOptions) error {
 	return opts.CI.finish(opts, in, run)
 }
 
-// LintPaths finds, reads, parses and checks the banks under paths.
+// LintPaths finds, reads, parses and checks the banks under paths, without
+// running snippets.
 func LintPaths(paths []string, cfg *lint.Config) (*lint.Result, error) {
 	files := load.Banks(paths)
-	return runRules(files, rules.All(), cfg)
+	return runRules(files, rules.All(), cfg, nil)
 }
 
 // runRules checks files with rs and the shared prepare steps (the JSON
 // Schema validation, the configured difficulty minimums). Every lint run
 // goes through here, including the --changed-since/--shard runs of
 // lint_ci.go: add further per-file preparation (such as snippet runs) here.
-func runRules(files []*lint.File, rs []*lint.Rule, cfg *lint.Config, extra ...lint.Prepare) (*lint.Result, error) {
+//
+// snippets, when not nil, runs the files' code snippets first (their
+// outcomes are facts for the QB5xx rules).
+func runRules(files []*lint.File, rs []*lint.Rule, cfg *lint.Config, snippets *snippetRun, extra ...lint.Prepare) (*lint.Result, error) {
+	if err := snippets.prepare(files); err != nil {
+		return nil, err
+	}
 	res := lint.Run(files, rs, cfg, append([]lint.Prepare{rules.Prepare}, extra...)...)
 	for _, f := range res.Files {
 		if err := rules.SchemaError(f); err != nil {

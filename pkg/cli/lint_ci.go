@@ -194,14 +194,14 @@ type ciRun struct {
 // bank, and their findings are kept when they involve a selected bank: on
 // it, or pointing at it. With --shard each cross-bank finding is reported by
 // the shard its file belongs to, so a matrix reports it once.
-func (o *CIOptions) lint(paths []string, settings *config.Config, cfg *lint.Config) (*ciRun, error) {
+func (o *CIOptions) lint(paths []string, settings *config.Config, cfg *lint.Config, snippets *snippetRun) (*ciRun, error) {
 	files := load.Banks(paths)
 	slices.SortStableFunc(files, func(a, b *lint.File) int { return cmp.Compare(a.Path, b.Path) })
 	run := &ciRun{Total: len(files)}
 	minimum := rules.PrepareMinimum(settings.Minimum)
 
 	if o.ChangedSince == "" && o.shardN == 0 {
-		res, err := runRules(files, rules.All(), cfg, minimum)
+		res, err := runRules(files, rules.All(), cfg, snippets, minimum)
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +242,7 @@ func (o *CIOptions) lint(paths []string, settings *config.Config, cfg *lint.Conf
 			perFile = append(perFile, r)
 		}
 	}
-	res, err := runRules(sel, perFile, cfg, minimum)
+	res, err := runRules(sel, perFile, cfg, snippets, minimum)
 	if err != nil {
 		return nil, err
 	}

@@ -57,6 +57,35 @@ func lintPaths(t *testing.T, paths ...string) *lint.Result {
 	return lint.Run(files, rules.All(), lint.DefaultConfig(), rules.Prepare)
 }
 
+// matchWants pairs every diagnostic with a want on its file and line that
+// has its code, its column (when given) and a pattern its message matches;
+// a diagnostic without a want and a want without a diagnostic both fail.
+func matchWants(t *testing.T, ds []lint.Diagnostic, ws []want) {
+	t.Helper()
+	matched := make([]bool, len(ws))
+	for _, d := range ds {
+		found := false
+		for i, w := range ws {
+			if matched[i] || w.file != d.File || w.line != d.Line || w.code != d.Code || !w.re.MatchString(d.Message) {
+				continue
+			}
+			if w.col != 0 && w.col != d.Column {
+				continue
+			}
+			matched[i], found = true, true
+			break
+		}
+		if !found {
+			t.Errorf("unexpected finding %s:%d:%d: %s %s", d.File, d.Line, d.Column, d.Code, d.Message)
+		}
+	}
+	for i, w := range ws {
+		if !matched[i] {
+			t.Errorf("%s:%d: no finding matched %s", w.file, w.line, w.raw)
+		}
+	}
+}
+
 // TestRules lints every fixture under testdata/rules (a file, or a
 // directory linted as one run) and matches findings against its wants.
 func TestRules(t *testing.T) {
@@ -82,29 +111,10 @@ func TestRules(t *testing.T) {
 				t.Fatal("fixture has no # want comments")
 			}
 			res := lintPaths(t, path)
-			matched := make([]bool, len(ws))
 			for _, d := range res.Diagnostics {
 				covered[d.Code] = true
-				found := false
-				for i, w := range ws {
-					if matched[i] || w.file != d.File || w.line != d.Line || w.code != d.Code || !w.re.MatchString(d.Message) {
-						continue
-					}
-					if w.col != 0 && w.col != d.Column {
-						continue
-					}
-					matched[i], found = true, true
-					break
-				}
-				if !found {
-					t.Errorf("unexpected finding %s:%d:%d: %s %s", d.File, d.Line, d.Column, d.Code, d.Message)
-				}
 			}
-			for i, w := range ws {
-				if !matched[i] {
-					t.Errorf("%s:%d: no finding matched %s", w.file, w.line, w.raw)
-				}
-			}
+			matchWants(t, res.Diagnostics, ws)
 		})
 	}
 	// Every rule that can be triggered by a fixture file must have one.

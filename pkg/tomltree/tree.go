@@ -305,3 +305,23 @@ func unescapePointer(s string) string {
 	}
 	return string(b)
 }
+
+// LineOffset returns the byte offset at which a 1-based line starts, and
+// the offset of its end (before the line ending).
+func (d *Document) LineOffset(n int) (start, end int) {
+	lines := d.lineStarts()
+	if n < 1 {
+		n = 1
+	}
+	if n > len(lines) {
+		return len(d.Src), len(d.Src)
+	}
+	start, end = lines[n-1], len(d.Src)
+	if n < len(lines) {
+		end = lines[n] - 1
+	}
+	if end > start && d.Src[end-1] == '\r' {
+		end--
+	}
+	return start, max(start, end)
+}

@@ -1,0 +1,636 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/check"
+	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/tomltree"
+)
+
+// The QB5xx rules compare what a snippet really did (package check ran it
+// in the sandbox) with what the question claims. Each reads the outcome of
+// its question and reports one kind of disagreement.
+
+// snippet is a question whose snippet ran, with its first result.
+type snippet struct {
+	q   *bank.Question
+	o   *check.Outcome
+	r   sandbox.Result
+	doc *tomltree.Document
+}
+
+// snippets returns the questions of the pass's bank whose snippet ran
+// cleanly enough to be judged (no sandbox failure, no limit hit, no
+// missing module); the rules for those cases report them.
+func snippets(p *lint.Pass, all bool) []snippet {
+	var out []snippet
+	for _, q := range p.Bank.Questions {
+		o := check.OutcomeOf(p.File, q)
+		if o == nil || o.Skipped || len(o.Runs) == 0 {
+			continue
+		}
+		s := snippet{q: q, o: o, r: o.Runs[0], doc: p.File.Doc}
+		if !all && (o.Err != nil || s.r.Killed != "" || len(s.r.Missing) > 0) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// varies reports whether the snippet's output differed between its runs
+// or shows an object address: then no key can be right, and only
+// QB509 reports it.
+func (s snippet) varies() bool {
+	first := actualOf(s)
+	for _, r := range s.o.Runs[1:] {
+		other := string(r.Stdout)
+		if s.q.Code.Expect == "value" {
+			other = r.Value
+		}
+		if other != first {
+			return true
+		}
+	}
+	return strings.Contains(first, " at 0x")
+}
+
+// codeField returns the node of a key of the question's code table, or the
+// code table itself.
+func codeField(q *bank.Question, key string) *tomltree.Node {
+	if n := q.Code.Node.Get(key); n != nil {
+		return n
+	}
+	return q.Code.Node
+}
+
+// sourceSpan maps a line (and column) of the snippet onto the TOML file.
+// Multi-line strings map line for line; other strings point at the value.
+func sourceSpan(doc *tomltree.Document, q *bank.Question, line, col int) lint.Span {
+	n := codeField(q, "source")
+	if n.Kind != tomltree.String || !n.Multiline || line < 1 {
+		return lint.ValueSpan(n)
+	}
+	first := doc.Position(n.ContentStart).Line
+	start, end := doc.LineOffset(first + line - 1)
+	if start >= n.End {
+		return lint.ValueSpan(n)
+	}
+	if col > 1 {
+		// columns are characters; walk them
+		off := start
+		for i := 1; i < col && off < end; i++ {
+			_, size := utf8.DecodeRune(doc.Src[off:])
+			off += size
+		}
+		start = off
+	}
+	return lint.Span{Start: start, End: max(end, start)}
+}
+
+// show quotes untrusted output for a message: escaped, abbreviated.
+func show(s string) string {
+	const max = 120
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// fileLineRe is the "(<string>, line 3)" that str() of a SyntaxError ends
+// with; the finding says where instead.
+var fileLineRe = regexp.MustCompile(`\s*\(<[^>]*>, line \d+\)$`)
+
+func excText(e *sandbox.Exception) string {
+	name := e.Type
+	if e.Module != "" && e.Module != "builtins" && e.Module != "__main__" {
+		name = e.Module + "." + e.Type
+	}
+	if msg := fileLineRe.ReplaceAllString(e.Message, ""); msg != "" {
+		name += ": " + msg
+	}
+	where := ""
+	switch {
+	case e.Where == "before" || e.Where == "after":
+		where = fmt.Sprintf(" in the hidden %s code", e.Where)
+	case e.Line > 0:
+		where = fmt.Sprintf(" at line %d of the snippet", e.Line)
+	}
+	return name + where
+}
+
+// excSpan points at the snippet line that raised, or at the source.
+func excSpan(s snippet, e *sandbox.Exception) lint.Span {
+	if e.Where == "source" || e.Where == "" {
+		return sourceSpan(s.doc, s.q, e.Line, e.Col)
+	}
+	return lint.ValueSpan(codeField(s.q, "source"))
+}
+
+// SnippetSyntax reports snippets that do not compile.
+var SnippetSyntax = &lint.Rule{
+	Code: "QB501", Name: "snippet-syntax", Severity: lint.Error,
+	Summary: "a code snippet does not compile",
+	Doc: `Every Python snippet is compiled in the sandbox (expect = "compiles" is the
+default). A snippet with a syntax error that the question does not ask about
+is a typo students will copy. The finding sits on the snippet's own line.
+If the question is about the error, say so: expect = "error" and
+error = "SyntaxError".`,
+	Bad: `[question.code]
+source = '''
+for i in range(3)
+    print(i)
+'''`,
+	Good: `[question.code]
+source = '''
+for i in range(3):
+    print(i)
+'''`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			e := s.r.Exception
+			if e == nil || !e.CompileTime || s.q.Code.Expect == "error" {
+				continue
+			}
+			p.Report(lint.Finding{Span: excSpan(s, e), Question: s.q,
+				Message: "snippet does not compile: " + excText(e),
+				Hint:    `fix the code, or if the question is about this error set expect = "error" and error = "` + e.Type + `"`})
+		}
+	},
+}
+
+// expected returns what the question claims the snippet produces and the
+// real result, for output and value questions.
+func actualOf(s snippet) string {
+	if s.q.Code.Expect == "value" {
+		return s.r.Value
+	}
+	return string(s.r.Stdout)
+}
+
+// WrongKey reports keys that say something other than what the code does.
+var WrongKey = &lint.Rule{
+	Code: "QB502", Name: "wrong-key", Severity: lint.Error,
+	Summary: "the key is not what the code really does",
+	Doc: `For expect = "output" the keyed option (or output = '''…''' when given) must
+be what the snippet prints; for expect = "value", the repr of the value; for
+expect = "error", the keyed option must name the exception the code raises.
+Output is compared after normalisation: line endings, trailing whitespace
+and runs of whitespace and newlines do not count, nor does Markdown code
+formatting around an option. The finding shows both and names the option
+that does match, if one does.`,
+	Bad: `options = ["0 1 2", "1 2 3"]
+answer = "B"
+[question.code]
+source = "for i in range(3): print(i)"
+expect = "output"`,
+	Good: `options = ["0 1 2", "1 2 3"]
+answer = "A"
+[question.code]
+source = "for i in range(3): print(i)"
+expect = "output"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			c := s.q.Code
+			switch c.Expect {
+			case "output", "value":
+				if s.r.Exception != nil || c.Expect == "value" && !s.r.HasValue || s.varies() {
+					continue
+				}
+				actual := actualOf(s)
+				if c.HasOutput && c.Expect == "output" {
+					if check.Compare(c.Output, actual) == check.NoMatch {
+						p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
+							Message: fmt.Sprintf("output says %s but the snippet prints %s", show(check.Normalize(c.Output)), show(actual)),
+							Hint:    "correct output (or remove it to compare with the keyed option)"})
+					}
+					continue
+				}
+				reportKeyMismatch(p, s, actual)
+			case "error":
+				e := s.r.Exception
+				if e == nil || !errorMatches(c.Error, e) {
+					continue // QB506 / QB507
+				}
+				if c.HasOutput && check.Compare(c.Output, string(s.r.Stdout)) == check.NoMatch {
+					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
+						Message: fmt.Sprintf("output says %s is printed before the error, but the snippet prints %s", show(check.Normalize(c.Output)), show(string(s.r.Stdout))),
+						Hint:    "correct output to what is printed before the exception"})
+				}
+				reportErrorKey(p, s, e)
+			}
+		}
+	},
+}
+
+// optionLevels compares every option with the real result.
+func optionLevels(q *bank.Question, actual string) []check.Level {
+	levels := make([]check.Level, len(q.Options))
+	for i, o := range q.Options {
+		levels[i] = check.Compare(o.Text, actual)
+	}
+	return levels
+}
+
+func lettersAt(q *bank.Question, levels []check.Level, want check.Level) []string {
+	var ls []string
+	for i, l := range levels {
+		if l == want {
+			ls = append(ls, q.Options[i].Letter)
+		}
+	}
+	return ls
+}
+
+func reportKeyMismatch(p *lint.Pass, s snippet, actual string) {
+	q := s.q
+	keys := q.KeyIndexes()
+	if len(keys) != 1 || q.Multiple() {
+		return
+	}
+	levels := optionLevels(q, actual)
+	if levels[keys[0]] != check.NoMatch {
+		return
+	}
+	matching := append(lettersAt(q, levels, check.Exact), lettersAt(q, levels, check.Loose)...)
+	if len(matching) == 0 {
+		return // QB504
+	}
+	what := "prints"
+	if q.Code.Expect == "value" {
+		what = "evaluates to"
+	}
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
+		Message: fmt.Sprintf("the key is %s (%s) but the snippet %s %s; option %s matches",
+			q.Options[keys[0]].Letter, show(q.Options[keys[0]].Text), what, show(actual), strings.Join(matching, " and ")),
+		Hint: fmt.Sprintf("key option %s, or fix the snippet", matching[0])})
+}
+
+// errorMatches accepts "Name" and "module.Name".
+func errorMatches(want string, e *sandbox.Exception) bool {
+	if want == "" {
+		return true
+	}
+	if want == e.Type {
+		return true
+	}
+	return want == e.Module+"."+e.Type
+}
+
+func mentions(text, name string) bool {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
+		return !(r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) {
+		if f == name || strings.HasSuffix(f, "."+name) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportErrorKey checks that the keyed option names the raised exception
+// when exactly one option does.
+func reportErrorKey(p *lint.Pass, s snippet, e *sandbox.Exception) {
+	q := s.q
+	keys := q.KeyIndexes()
+	if len(keys) != 1 {
+		return
+	}
+	var naming []int
+	for i, o := range q.Options {
+		if mentions(o.Text, e.Type) {
+			naming = append(naming, i)
+		}
+	}
+	if len(naming) != 1 || naming[0] == keys[0] || mentions(q.Options[keys[0]].Text, e.Type) {
+		return
+	}
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
+		Message: fmt.Sprintf("the snippet raises %s, which option %s names, but the key is %s", e.Type, q.Options[naming[0]].Letter, q.Options[keys[0]].Letter),
+		Hint:    fmt.Sprintf("key option %s", q.Options[naming[0]].Letter)})
+}
+
+// AmbiguousOptions reports output questions where several options match.
+var AmbiguousOptions = &lint.Rule{
+	Code: "QB503", Name: "ambiguous-options", Severity: lint.Error,
+	Summary: "several options match what the code does",
+	Doc: `When two options both equal the snippet's real output (after normalisation),
+a student who picks the unkeyed one is marked wrong for a right answer.`,
+	Bad:  `options = ["1 2", "1\n2", "2 1"]  # print(1); print(2)`,
+	Good: `options = ["1 2", "2 1", "12"]`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			c := s.q.Code
+			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.varies() {
+				continue
+			}
+			exact := lettersAt(s.q, optionLevels(s.q, actualOf(s)), check.Exact)
+			if len(exact) > 1 {
+				p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "options")), Question: s.q,
+					Message: fmt.Sprintf("options %s all match what the snippet prints: %s", strings.Join(exact, ", "), show(actualOf(s))),
+					Hint:    "reword the options so exactly one is the output"})
+			}
+		}
+	},
+}
+
+// NoMatchingOption reports output questions where no option matches.
+var NoMatchingOption = &lint.Rule{
+	Code: "QB504", Name: "no-matching-option", Severity: lint.Error,
+	Summary: "no option is what the code does",
+	Doc: `The snippet's real output (or value) is none of the options: the key and
+every distractor are wrong, so the question has no right answer.`,
+	Bad:  `options = ["1", "2"]  # print(3)`,
+	Good: `options = ["1", "3"]  # print(3)`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			c := s.q.Code
+			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.varies() {
+				continue
+			}
+			if c.Expect == "value" && !s.r.HasValue {
+				continue
+			}
+			levels := optionLevels(s.q, actualOf(s))
+			if len(lettersAt(s.q, levels, check.Exact))+len(lettersAt(s.q, levels, check.Loose)) > 0 {
+				continue
+			}
+			what := "prints"
+			if c.Expect == "value" {
+				what = "evaluates to"
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "answer")), Question: s.q,
+				Message: fmt.Sprintf("no option matches: the snippet %s %s", what, show(actualOf(s))),
+				Hint:    `make the keyed option the real output, or fix the snippet; for a snippet that prints nothing, say output = ""`})
+		}
+	},
+}
+
+// UnexpectedException reports output and value snippets that raise.
+var UnexpectedException = &lint.Rule{
+	Code: "QB505", Name: "unexpected-exception", Severity: lint.Error,
+	Summary: "the code raises an exception instead of printing",
+	Doc: `An output or value question whose snippet raises an uncaught exception has
+no printed answer. If the question is about the error, use expect = "error".`,
+	Bad:  `source = "print(1 / 0)"` + "\n" + `expect = "output"`,
+	Good: `source = "print(1 / 0)"` + "\n" + `expect = "error"` + "\n" + `error = "ZeroDivisionError"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			c := s.q.Code
+			e := s.r.Exception
+			if (c.Expect != "output" && c.Expect != "value") || e == nil || e.CompileTime {
+				continue
+			}
+			msg := "the snippet raised " + excText(e)
+			if len(s.r.Stdout) > 0 {
+				msg += " after printing " + show(string(s.r.Stdout))
+			}
+			p.Report(lint.Finding{Span: excSpan(s, e), Question: s.q, Message: msg,
+				Hint: `fix the snippet, or ask about the error: expect = "error", error = "` + e.Type + `"`})
+		}
+	},
+}
+
+// ErrorNotRaised reports error questions whose code raises nothing.
+var ErrorNotRaised = &lint.Rule{
+	Code: "QB506", Name: "error-not-raised", Severity: lint.Error,
+	Summary: "the code raises no exception, but the question says it does",
+	Doc:     `With expect = "error" the snippet must raise the named exception.`,
+	Bad:     `source = "print(1 / 1)"` + "\n" + `expect = "error"` + "\n" + `error = "ZeroDivisionError"`,
+	Good:    `source = "print(1 / 0)"` + "\n" + `expect = "error"` + "\n" + `error = "ZeroDivisionError"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			if s.q.Code.Expect != "error" || s.r.Exception != nil {
+				continue
+			}
+			msg := fmt.Sprintf("the snippet raises no exception (expected %s)", s.q.Code.Error)
+			if len(s.r.Stdout) > 0 {
+				msg += "; it prints " + show(string(s.r.Stdout))
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "error")), Question: s.q, Message: msg,
+				Hint: "fix the snippet so it fails as the question says, or change expect"})
+		}
+	},
+}
+
+// WrongException reports error questions whose code raises another type.
+var WrongException = &lint.Rule{
+	Code: "QB507", Name: "wrong-exception", Severity: lint.Error,
+	Summary: "the code raises a different exception",
+	Doc: `With expect = "error" and error = "Name" the snippet must raise exactly that
+type ("module.Name" also works); a subclass or a parent is not the same
+answer. SyntaxError and IndentationError are decided by compiling the code,
+never by reading what it prints.`,
+	Bad:  `source = "print('a' + 1)"` + "\n" + `expect = "error"` + "\n" + `error = "ValueError"`,
+	Good: `source = "print('a' + 1)"` + "\n" + `expect = "error"` + "\n" + `error = "TypeError"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			e := s.r.Exception
+			if s.q.Code.Expect != "error" || e == nil || errorMatches(s.q.Code.Error, e) {
+				continue
+			}
+			sp := excSpan(s, e)
+			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "error")), Question: s.q,
+				Message: fmt.Sprintf("the snippet raises %s, not %s", excText(e), s.q.Code.Error),
+				Hint:    fmt.Sprintf("set error = %q if that is the point of the question, or fix the snippet", e.Type),
+				Related: &lint.RelatedFinding{Span: sp, Message: "raised here"}})
+		}
+	},
+}
+
+// LooseMatch warns when the key matches only with punctuation ignored.
+var LooseMatch = &lint.Rule{
+	Code: "QB508", Name: "loose-match", Severity: lint.Warning,
+	Summary: "the key matches the output only if punctuation is ignored",
+	Doc: `The keyed option matches what the snippet prints only once backticks,
+quotes, commas and semicolons between items, and a final full stop are
+ignored: "[1,3]" for the printed "[1, 3]", "'Tokyo'" for Tokyo, three
+printed lines written "Setup, Run, Cleanup". Students may read it either
+way; write the output as it is printed.`,
+	Bad:  `options = ["'Tokyo'", "'Paris'"]  # print('Tokyo')`,
+	Good: `options = ["Tokyo", "Paris"]`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			c := s.q.Code
+			if (c.Expect != "output" && c.Expect != "value") || s.r.Exception != nil || s.q.Multiple() || s.varies() {
+				continue
+			}
+			actual := actualOf(s)
+			if c.HasOutput && c.Expect == "output" {
+				if check.Compare(c.Output, actual) == check.Loose {
+					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
+						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", check.Difference(c.Output, actual), show(check.Normalize(c.Output)), show(actual))})
+				}
+				continue
+			}
+			keys := s.q.KeyIndexes()
+			if len(keys) != 1 {
+				continue
+			}
+			levels := optionLevels(s.q, actual)
+			if levels[keys[0]] != check.Loose || len(lettersAt(s.q, levels, check.Exact)) > 0 {
+				continue
+			}
+			o := s.q.Options[keys[0]]
+			p.Report(lint.Finding{Span: lint.ValueSpan(o.Node), Question: s.q,
+				Message: fmt.Sprintf("option %s matches what the snippet prints only if %s are ignored: %s vs %s", o.Letter, check.Difference(o.Text, actual), show(o.Text), show(actual)),
+				Hint:    "write the option exactly as it is printed"})
+		}
+	},
+}
+
+// Nondeterministic reports output that differs between runs.
+var Nondeterministic = &lint.Rule{
+	Code: "QB509", Name: "nondeterministic-output", Severity: lint.Error,
+	Summary: "the output depends on set ordering, randomness or time",
+	Doc: `Snippets that build sets, call hash() or id(), or use random, time, os or
+sys run twice, under PYTHONHASHSEED 0 and 1; when the two outputs differ,
+or the output shows an object address ("at 0x…"), the key cannot be right
+for everyone. Sort the set, seed the generator, or print something stable.`,
+	Bad:  `source = "print({'apple', 'banana', 'cherry'})"`,
+	Good: `source = "print(sorted({'apple', 'banana', 'cherry'}))"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			c := s.q.Code
+			if c.Expect != "output" && c.Expect != "value" {
+				continue
+			}
+			first := actualOf(s)
+			if len(s.o.Runs) > 1 {
+				second := s.o.Runs[1]
+				other := string(second.Stdout)
+				if c.Expect == "value" {
+					other = second.Value
+				}
+				if other != first {
+					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
+						Message: fmt.Sprintf("output depends on set ordering, randomness or time: %s under one hash seed, %s under another", show(first), show(other)),
+						Hint:    "sort sets before printing them, seed random, avoid time and ids"})
+					continue
+				}
+			}
+			if strings.Contains(first, " at 0x") {
+				p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
+					Message: "output shows an object address, which differs between runs: " + show(first),
+					Hint:    "print a value, not the object (define __repr__ or print an attribute)"})
+			}
+		}
+	},
+}
+
+// MissingModule reports snippets whose required modules are missing.
+var MissingModule = &lint.Rule{
+	Code: "QB510", Name: "missing-module", Severity: lint.Error,
+	Summary: "a module the snippet requires is not installed",
+	Doc: `requires = ["numpy"] names modules the snippet imports from the
+interpreter's own site-packages. When one is missing the snippet is not
+run, and this finding says so — never a wrong-key verdict.`,
+	Bad:  `requires = ["numpy"]  # on a Python without numpy`,
+	Good: `requires = ["numpy"]  # after pip install numpy for that Python`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, true) {
+			if s.o.Err != nil || len(s.r.Missing) == 0 {
+				continue
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "requires")), Question: s.q,
+				Message: fmt.Sprintf("needs %s, not installed for %s", strings.Join(s.r.Missing, ", "), s.o.Python),
+				Hint:    "install it for that interpreter, or choose one with --python"})
+		}
+	},
+}
+
+// SnippetLimit reports snippets stopped by a sandbox limit.
+var SnippetLimit = &lint.Rule{
+	Code: "QB511", Name: "snippet-limit", Severity: lint.Error,
+	Summary: "the snippet hit a sandbox limit",
+	Doc: `Snippets run with limits (by default 2 s of CPU, 3 s of wall time, 512 MiB
+of memory, 64 KiB of output each for stdout and stderr). A snippet that
+exceeds one is stopped and its answer cannot be checked. Quiz snippets
+should be tiny; raise the limit in qbank.toml's [sandbox] if one must not be.`,
+	Bad:  `source = "while True: pass"`,
+	Good: `source = "print(sum(range(10)))"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, true) {
+			if s.o.Err != nil {
+				continue
+			}
+			for _, r := range s.o.Runs {
+				why := ""
+				switch {
+				case r.Killed == "cpu":
+					why = "it used up its CPU time"
+				case r.Killed == "wall":
+					why = "it ran past the wall-clock limit"
+				case r.Killed == "memory":
+					why = "it ran out of memory"
+				case r.Killed == "output" || r.StdoutTruncated || r.StderrTruncated:
+					why = "it printed more than the output limit"
+				case r.Killed != "":
+					why = "it was killed (" + r.Killed + ")"
+				}
+				if why == "" {
+					continue
+				}
+				p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
+					Message: "the snippet was stopped: " + why,
+					Hint:    "make the snippet smaller, or raise the limit in qbank.toml [sandbox]"})
+				break
+			}
+		}
+	},
+}
+
+// NoValue reports value questions whose snippet has no value to check.
+var NoValue = &lint.Rule{
+	Code: "QB512", Name: "no-value", Severity: lint.Error,
+	Summary: "a value question whose snippet has no value",
+	Doc: `expect = "value" compares the keyed option with the repr of the snippet's
+last expression (as the Python REPL would echo it), or of the variable named
+by of = "name". The snippet must end with an expression, or define that
+variable.`,
+	Bad:  `source = "y = 2 * 3"` + "\n" + `expect = "value"`,
+	Good: `source = "y = 2 * 3"` + "\n" + `expect = "value"` + "\n" + `of = "y"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, false) {
+			if s.q.Code.Expect != "value" || s.r.Exception != nil || s.r.HasValue {
+				continue
+			}
+			msg := "the snippet's last statement is not an expression, so it has no value"
+			if s.q.Code.Of != "" {
+				msg = fmt.Sprintf("the snippet does not define %q", s.q.Code.Of)
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q, Message: msg,
+				Hint: `end the snippet with the expression asked about, or set of = "name"`})
+		}
+	},
+}
+
+// SandboxFailure reports snippets the sandbox could not run.
+var SandboxFailure = &lint.Rule{
+	Code: "QB513", Name: "sandbox-failure", Severity: lint.Error,
+	Summary: "the sandbox failed to run a snippet",
+	Doc: `The sandbox itself failed (not the snippet): the interpreter could not start,
+a worker died. The snippet's answer is unchecked; the message says why.`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, true) {
+			if s.o.Err == nil {
+				continue
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
+				Message: "the sandbox could not run the snippet: " + s.o.Err.Error()})
+		}
+	},
+}
+
+func init() {
+	register(SnippetSyntax, WrongKey, AmbiguousOptions, NoMatchingOption, UnexpectedException,
+		ErrorNotRaised, WrongException, LooseMatch, Nondeterministic, MissingModule, SnippetLimit,
+		NoValue, SandboxFailure)
+}

@@ -1,0 +1,735 @@
+# qbank sandbox zygote (trusted code; embedded in the Go binary).
+#
+# Started once per (worker, hash seed) as `python -s -S -B -c <this> REQFD RESPFD CONFIG`.
+# Protocol: frames of a 4-byte big-endian length followed by a UTF-8 JSON object,
+# requests on REQFD, responses on RESPFD. First response is {"ready": ...}.
+# Per request it forks a child (never PID 1) that sets rlimits, compiles and runs
+# the snippet with `python -c` semantics, and reports on a private pipe. The
+# parent enforces the wall limit and the output caps, then kills and reaps every
+# leftover process and wipes the scratch directories.
+import os, sys, json, base64, signal, time, select, errno, struct, io
+import builtins, ast, atexit, traceback, types, gc, resource, shutil, stat
+import importlib.util, importlib.machinery, _sitebuiltins, linecache
+
+try:
+    import ctypes
+    _libc = ctypes.CDLL(None, use_errno=True)
+except Exception:  # pragma: no cover
+    ctypes = None
+    _libc = None
+
+LINUX = sys.platform.startswith('linux')
+PR_SET_PDEATHSIG, PR_SET_NAME, PR_SET_DUMPABLE = 1, 15, 4
+PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 38, 36
+MAX_REQ = 64 << 20
+
+REQFD = int(sys.argv[1])
+RESPFD = int(sys.argv[2])
+CONF = json.loads(sys.argv[3])
+SCRATCH = CONF.get('scratch') or ['/tmp']
+RUNROOT = SCRATCH[0]
+LANDLOCK_SCOPE = int(CONF.get('landlock_scope') or 0)
+MAX_RUNS = int(CONF.get('max_runs') or 500)
+IS_PID1 = os.getpid() == 1
+
+
+def prctl(opt, arg):
+    if _libc is None or not LINUX:
+        return -1
+    return _libc.prctl(opt, arg, 0, 0, 0)
+
+
+def read_exact(fd, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = os.read(fd, n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return bytes(buf)
+
+
+def recv():
+    head = read_exact(REQFD, 4)
+    if head is None:
+        return None
+    (n,) = struct.unpack('>I', head)
+    if n > MAX_REQ:
+        raise ValueError('request too large')
+    body = read_exact(REQFD, n)
+    if body is None:
+        return None
+    return json.loads(body.decode('utf-8'))
+
+
+def send_to(fd, obj):
+    data = json.dumps(obj, separators=(',', ':')).encode('utf-8')
+    data = struct.pack('>I', len(data)) + data
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def b64(b):
+    return base64.b64encode(bytes(b)).decode('ascii')
+
+
+# ---------------------------------------------------------------- child side
+
+def code_objects(code, acc):
+    acc.add(code)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            code_objects(c, acc)
+    return acc
+
+
+def safe_str(e):
+    try:
+        return str(e)
+    except BaseException:
+        return '<exception str() failed>'
+
+
+def describe(e, where, src_codes, compile_time, tb=None):
+    t = type(e)
+    line = 0
+    col = 0
+    if compile_time:
+        tb = None
+        if where == 'source' and isinstance(e, SyntaxError):
+            line = e.lineno or 0
+            col = e.offset or 0
+    else:
+        t2 = tb
+        while t2 is not None:
+            if t2.tb_frame.f_code in src_codes:
+                line = t2.tb_lineno
+            t2 = t2.tb_next
+    text = c_format(e, tb)
+    if len(text) > 65536:
+        text = text[:32768] + '\n[... traceback truncated ...]\n' + text[-32768:]
+    return {
+        'type': getattr(t, '__qualname__', t.__name__),
+        'module': getattr(t, '__module__', 'builtins') or '',
+        'message': safe_str(e)[:65536],
+        'line': int(line or 0),
+        'col': int(col or 0),
+        'where': where,
+        'compile_time': bool(compile_time),
+        'traceback': text,
+    }
+
+
+def c_format(e, tb):
+    # The interpreter's own printer (PyErr_Display) writes to sys.stderr; point
+    # that at a buffer so the text is byte-identical to what `python -c` prints.
+    buf = io.StringIO()
+    old = sys.stderr
+    try:
+        e.__traceback__ = tb
+    except BaseException:
+        pass
+    try:
+        sys.stderr = buf
+        sys.__excepthook__(type(e), e, tb)
+    except BaseException:
+        pass
+    finally:
+        sys.stderr = old
+    text = buf.getvalue()
+    if not text:
+        try:
+            text = ''.join(traceback.format_exception(type(e), e, tb))
+        except BaseException:
+            text = '%s: %s\n' % (type(e).__name__, safe_str(e))
+    return text
+
+
+def strip_tb(tb, ours):
+    # Drop the zygote's own frames (the zygote is itself "<string>" under -c,
+    # so match code objects, not file names).
+    while tb is not None and tb.tb_frame.f_code not in ours:
+        tb = tb.tb_next
+    return tb
+
+
+def print_exception(e, tb):
+    try:
+        e.__traceback__ = tb
+    except BaseException:
+        pass
+    try:
+        sys.excepthook(type(e), e, tb)
+    except BaseException:
+        try:
+            sys.__excepthook__(type(e), e, tb)
+        except BaseException:
+            pass
+
+
+def exit_code_of(e):
+    # Like Py_HandleSystemExit.
+    code = e.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xff
+    try:
+        sys.stderr.write(str(code) + '\n')
+    except BaseException:
+        pass
+    return 1
+
+
+def importable(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except BaseException:
+        return False
+
+
+def nested_landlock():
+    # A nested Landlock domain scoped for signals and abstract sockets, so that
+    # the snippet cannot signal the zygote (or anything outside its run).
+    if not LANDLOCK_SCOPE or _libc is None:
+        return
+    try:
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        attr = (ctypes.c_uint64 * 3)(0, 0, 3)  # scoped: ABSTRACT_UNIX_SOCKET | SIGNAL
+        fd = _libc.syscall(444, ctypes.byref(attr), ctypes.sizeof(attr), 0)
+        if fd >= 0:
+            _libc.syscall(446, fd, 0)
+            os.close(fd)
+    except Exception:
+        pass
+
+
+def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
+    # The zygote ignores polite signals; give the snippet what `python -c` has.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    os.setsid()
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_NAME, b'qbank-snippet')
+    os.dup2(stdin_fd, 0)
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    os.dup2(rep_w, 3)
+    os.set_inheritable(3, False)
+    os.closerange(4, 1 << 16)
+    os.chdir(rundir)
+    nested_landlock()
+    lim = req['limits']
+    cpu = max(1, int(lim['cpu']))
+
+    def setlim(res, soft, hard=None):
+        if hard is None:
+            hard = soft
+        try:
+            resource.setrlimit(res, (soft, hard))
+        except (ValueError, OSError):
+            try:
+                resource.setrlimit(res, (soft, resource.getrlimit(res)[1]))
+            except (ValueError, OSError):
+                pass
+
+    setlim(resource.RLIMIT_CORE, 0)
+    setlim(resource.RLIMIT_CPU, cpu, cpu + 1)
+    setlim(resource.RLIMIT_FSIZE, int(lim['disk']))
+    setlim(resource.RLIMIT_NOFILE, int(lim['files']))
+    if hasattr(resource, 'RLIMIT_NPROC'):
+        setlim(resource.RLIMIT_NPROC, int(lim['procs']))
+    setlim(resource.RLIMIT_AS, int(lim['memory']))
+
+    def report(obj):
+        try:
+            send_to(3, obj)
+        except BaseException:
+            pass
+
+    sys.argv = ['-c']
+    if req.get('site'):
+        try:
+            import site
+            site.main()
+        except BaseException:
+            pass
+    if not hasattr(builtins, 'exit'):
+        builtins.exit = _sitebuiltins.Quitter('exit', 'Ctrl-D (i.e. EOF)')
+        builtins.quit = _sitebuiltins.Quitter('quit', 'Ctrl-D (i.e. EOF)')
+
+    missing = [m for m in req.get('requires') or [] if not importable(m)]
+    if missing:
+        report({'phase': 'compiled', 'missing': missing})
+        os._exit(0)
+
+    exec_mode = req['mode'] == 'exec'
+    stages = [('source', req['source'], '<string>')]
+    if exec_mode:
+        stages = [('before', req.get('before') or '', '<before>'), stages[0],
+                  ('after', req.get('after') or '', '<after>')]
+    codes = {}
+    for where, src, fname in stages:
+        try:
+            codes[where] = compile(src, fname, 'exec', dont_inherit=True)
+        except BaseException as e:  # SyntaxError, ValueError (NUL), MemoryError, RecursionError...
+            info = describe(e, where, set(), True)
+            report({'phase': 'compiled', 'exception': info})
+            try:
+                sys.stderr.write(info['traceback'])
+                sys.stderr.flush()
+            except BaseException:
+                pass
+            os._exit(1)
+    report({'phase': 'compiled'})
+    if not exec_mode:
+        os._exit(0)
+
+    value_of = req.get('value_of') or ''
+    src_code = codes['source']
+    last_code = None
+    if value_of == '_':
+        try:
+            tree = ast.parse(req['source'], '<string>', 'exec')
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = tree.body.pop()
+                src_code = compile(tree, '<string>', 'exec', dont_inherit=True)
+                last_code = compile(ast.Expression(last.value), '<string>', 'eval', dont_inherit=True)
+        except BaseException:
+            src_code, last_code = codes['source'], None
+    src_codes = code_objects(src_code, set())
+    if last_code is not None:
+        code_objects(last_code, src_codes)
+    else:
+        code_objects(codes['source'], src_codes)
+    ours = set(src_codes)
+    for k in ('before', 'after'):
+        code_objects(codes[k], ours)
+
+    main = types.ModuleType('__main__')
+    main.__loader__ = importlib.machinery.BuiltinImporter
+    main.__annotations__ = {}
+    main.__builtins__ = builtins
+    sys.modules['__main__'] = main
+    ns = main.__dict__
+
+    # The snippet runs below a few zygote frames; shift the recursion limit so
+    # that it hits RecursionError at the same depth as `python -c`, and hide
+    # the shift from sys.getrecursionlimit/setrecursionlimit.
+    depth = 1  # the exec() builtin call counts too
+    f = sys._getframe()
+    while f is not None:
+        depth += 1
+        f = f.f_back
+    _get, _set = sys.getrecursionlimit, sys.setrecursionlimit
+
+    def getrecursionlimit():
+        return _get() - depth
+
+    def setrecursionlimit(limit):
+        if not isinstance(limit, int) or limit < 1:
+            return _set(limit)
+        return _set(limit + depth)
+
+    getrecursionlimit.__doc__ = _get.__doc__
+    setrecursionlimit.__doc__ = _set.__doc__
+    _set(_get() + depth)
+    sys.getrecursionlimit, sys.setrecursionlimit = getrecursionlimit, setrecursionlimit
+
+    rc = 0
+    exc_info = None
+    value = None
+    has_value = False
+    where = 'before'
+    try:
+        if req.get('before'):
+            exec(codes['before'], ns)
+        where = 'source'
+        exec(src_code, ns)
+        if last_code is not None:
+            value = eval(last_code, ns)
+            has_value = True
+        where = 'after'
+        if req.get('after'):
+            exec(codes['after'], ns)
+    except SystemExit as e:
+        rc = exit_code_of(e)
+    except BaseException as e:
+        tb = strip_tb(e.__traceback__, ours)
+        exc_info = describe(e, where, src_codes, False, tb)
+        print_exception(e, tb)
+        rc = 1
+        del e
+    if value_of and value_of != '_':
+        if value_of in ns:
+            value = ns[value_of]
+            has_value = True
+    vrepr = ''
+    if has_value:
+        try:
+            vrepr = repr(value)
+            if len(vrepr) > int(lim['output']):
+                vrepr = vrepr[:int(lim['output'])]
+        except BaseException:
+            has_value = False
+            vrepr = ''
+    report({'phase': 'done', 'exception': exc_info, 'value': vrepr, 'has_value': has_value})
+    # Finalization like Py_FinalizeEx: join non-daemon threads, atexit, flush.
+    try:
+        if 'threading' in sys.modules:
+            sys.modules['threading']._shutdown()
+    except BaseException:
+        pass
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    for f in (sys.stdout, sys.stderr):
+        try:
+            if f is not None:
+                f.flush()
+        except BaseException:
+            if rc == 0:
+                rc = 120
+    os._exit(rc)
+
+
+# ---------------------------------------------------------------- zygote side
+
+def children():
+    try:
+        with open('/proc/self/task/%d/children' % os.getpid()) as f:
+            return [int(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def kill_all(pgid):
+    """SIGKILL and reap every descendant. Returns when we have no child left."""
+    if pgid:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+    while True:
+        if IS_PID1:
+            try:
+                os.kill(-1, signal.SIGKILL)  # everything in our pid namespace but us
+            except OSError:
+                pass
+        else:
+            for pid in children():
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            pass
+
+
+def wipe(root):
+    ok = True
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return False
+    for name in names:
+        p = os.path.join(root, name)
+        try:
+            st = os.lstat(p)
+            if stat.S_ISDIR(st.st_mode):
+                def fix(func, path, exc):
+                    try:
+                        os.chmod(os.path.dirname(path), 0o700)
+                        os.chmod(path, 0o700)
+                        func(path)
+                    except OSError:
+                        pass
+                try:
+                    os.chmod(p, 0o700)
+                except OSError:
+                    pass
+                shutil.rmtree(p, onerror=fix)
+            else:
+                os.unlink(p)
+        except OSError:
+            pass
+        if os.path.lexists(p):
+            ok = False
+    return ok
+
+
+DEVNULL = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+
+
+def make_stdin(data):
+    if not data:
+        return DEVNULL, False
+    raw = data.encode('utf-8', 'surrogateescape')
+    fd = -1
+    if hasattr(os, 'memfd_create'):
+        try:
+            fd = os.memfd_create('stdin', os.MFD_CLOEXEC)
+        except OSError:
+            fd = -1
+    if fd < 0:
+        import tempfile
+        fd, path = tempfile.mkstemp(dir=RUNROOT)
+        os.unlink(path)
+    view = memoryview(raw)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd, True
+
+
+def parse_frames(buf):
+    frames = []
+    i = 0
+    while i + 4 <= len(buf):
+        (n,) = struct.unpack('>I', bytes(buf[i:i + 4]))
+        if i + 4 + n > len(buf):
+            break
+        try:
+            obj = json.loads(bytes(buf[i + 4:i + 4 + n]).decode('utf-8'))
+            if isinstance(obj, dict):
+                frames.append(obj)
+        except Exception:
+            break
+        i += 4 + n
+    return frames
+
+
+def run(req):
+    lim = req['limits']
+    cap = int(lim['output'])
+    wall = float(lim['wall'])
+    t0 = time.monotonic()
+    rundir = os.path.join(RUNROOT, 'run-%d' % os.getpid())
+    try:
+        os.mkdir(rundir, 0o700)
+    except FileExistsError:
+        pass
+    stdin_fd, close_stdin = make_stdin(req.get('stdin') or '')
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            child(req, stdin_fd, out_w, err_w, rep_w, rundir)
+        except BaseException:
+            pass
+        os._exit(71)
+    for fd in (out_w, err_w, rep_w):
+        os.close(fd)
+    if close_stdin:
+        os.close(stdin_fd)
+    pidfd = -1
+    if hasattr(os, 'pidfd_open'):
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            pidfd = -1
+    caps = {out_r: cap, err_r: cap, rep_r: 4 * cap + (8 << 20)}
+    bufs = {out_r: bytearray(), err_r: bytearray(), rep_r: bytearray()}
+    trunc = {out_r: False, err_r: False, rep_r: False}
+    for fd in bufs:
+        os.set_blocking(fd, False)
+    poller = select.poll()
+    for fd in bufs:
+        poller.register(fd, select.POLLIN)
+    if pidfd >= 0:
+        poller.register(pidfd, select.POLLIN)
+    poller.register(REQFD, select.POLLIN)
+    open_fds = set(bufs)
+    killed = ''
+    status = None
+    rusage = None
+    cancel = False
+    deadline = t0 + wall
+
+    def consume(fd):
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                return True
+            except OSError:
+                data = b''
+            if not data:
+                return False
+            room = caps[fd] - len(bufs[fd])
+            if len(data) > room:
+                bufs[fd] += data[:max(room, 0)]
+                trunc[fd] = True
+                return True
+            bufs[fd] += data
+
+    def try_wait(block):
+        nonlocal status, rusage
+        try:
+            wpid, st, ru = os.wait4(pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if wpid == 0:
+            return False
+        status, rusage = st, ru
+        return True
+
+    while True:
+        now = time.monotonic()
+        if now >= deadline:
+            killed = 'wall'
+            break
+        timeout = deadline - now
+        if pidfd < 0:
+            timeout = min(timeout, 0.01)
+        try:
+            events = poller.poll(max(1, int(timeout * 1000)))
+        except InterruptedError:
+            continue
+        exited = False
+        for fd, ev in events:
+            if fd == pidfd:
+                exited = True
+            elif fd == REQFD:
+                cancel = True
+            elif fd in open_fds:
+                if not consume(fd):
+                    poller.unregister(fd)
+                    open_fds.discard(fd)
+        if cancel:
+            killed = 'wall'
+            break
+        if trunc[out_r] or trunc[err_r]:
+            killed = 'output'
+            break
+        if exited or pidfd < 0:
+            if try_wait(False):
+                break
+    if status is None:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try_wait(True)
+    duration = time.monotonic() - t0
+    kill_all(pid)
+    for fd in list(open_fds):
+        consume(fd)
+    for fd in bufs:
+        os.close(fd)
+    if pidfd >= 0:
+        os.close(pidfd)
+    clean = True
+    for root in SCRATCH:
+        if not wipe(root):
+            clean = False
+    if children():
+        clean = False
+
+    compiled = None
+    done = None
+    for fr in parse_frames(bufs[rep_r]):
+        if fr.get('phase') == 'compiled' and compiled is None and done is None:
+            compiled = fr
+        elif fr.get('phase') == 'done' and compiled is not None and done is None:
+            done = fr
+    resp = {
+        'stdout': b64(bufs[out_r]), 'stderr': b64(bufs[err_r]),
+        'stdout_trunc': trunc[out_r], 'stderr_trunc': trunc[err_r],
+        'exception': None, 'exit': 0, 'killed': killed, 'value': '', 'has_value': False,
+        'missing': [], 'duration': duration, 'recycle': not clean, 'cancelled': cancel,
+    }
+    exc = None
+    if compiled is not None:
+        resp['missing'] = [str(m) for m in (compiled.get('missing') or [])][:1000]
+        if compiled.get('exception'):
+            exc = compiled['exception']
+            exc['compile_time'] = True
+    if exc is None and done is not None and isinstance(done.get('exception'), dict):
+        exc = done['exception']
+        exc['compile_time'] = False
+    if done is not None:
+        resp['value'] = str(done.get('value') or '')
+        resp['has_value'] = bool(done.get('has_value'))
+    resp['exception'] = exc
+    if status is not None:
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            resp['exit'] = -sig
+            cpu_used = (rusage.ru_utime + rusage.ru_stime) if rusage else 0.0
+            if not killed:
+                if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_used >= max(1, int(lim['cpu'])) - 0.05):
+                    killed = 'cpu'
+                else:
+                    try:
+                        killed = 'signal: ' + signal.Signals(sig).name
+                    except ValueError:
+                        killed = 'signal: %d' % sig
+        elif os.WIFEXITED(status):
+            resp['exit'] = os.WEXITSTATUS(status)
+    if killed in ('wall', 'output') and status is not None and os.WIFEXITED(status):
+        pass
+    if not killed and isinstance(exc, dict) and exc.get('type') == 'MemoryError' and exc.get('module') == 'builtins':
+        killed = 'memory'
+    resp['killed'] = killed
+    return resp
+
+
+def main():
+    os.set_inheritable(REQFD, False)
+    os.set_inheritable(RESPFD, False)
+    if sys.path and sys.path[0] in ('', '.'):
+        del sys.path[0]
+    if LINUX:
+        prctl(PR_SET_DUMPABLE, 0)
+        if not IS_PID1:
+            prctl(PR_SET_CHILD_SUBREAPER, 1)
+    # Ignore polite signals in the zygote itself; the run loop uses SIGKILL.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    gc.collect()
+    if hasattr(gc, 'freeze'):
+        gc.freeze()
+    info = {'ready': True, 'pid': os.getpid(), 'pid1': IS_PID1,
+            'version': '%d.%d.%d' % sys.version_info[:3], 'uid': os.getuid()}
+    send_to(RESPFD, info)
+    runs = 0
+    while True:
+        try:
+            req = recv()
+        except Exception as e:
+            send_to(RESPFD, {'error': 'bad request: %s' % e})
+            return
+        if req is None:
+            kill_all(0)
+            return
+        try:
+            resp = run(req)
+        except Exception as e:
+            kill_all(0)
+            resp = {'error': 'zygote: %s: %s' % (type(e).__name__, e), 'recycle': True}
+        runs += 1
+        if runs >= MAX_RUNS:
+            resp['recycle'] = True
+        send_to(RESPFD, resp)
+        if resp.get('cancelled'):
+            return
+
+
+main()

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Snippet throughput, side by side in one run on the same 1,000 trivial
+# snippets ("print(n + 1)", each distinct), all with 2 in flight on this
+# machine's cores:
+#   1. qbank lint with the full sandbox, no cache (every snippet runs);
+#   2. a plain `python3 -I -c` process per snippet, no isolation (what other
+#      quiz tools do);
+#   3. bubblewrap per snippet (Debian package bubblewrap);
+# and a cached re-run of qbank on the same banks.
+#
+#   scripts/bench-sandbox.sh            # N=1000, P=2
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N:-1000}" P="${P:-$(nproc)}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export QBANK_CACHE_DIR="$work/cache"
+
+go build -o "$work/qbank" ./cmd/qbank
+go run ./cmd/qbank-gen -snippets -files 10 -questions $((N / 10)) -o "$work/banks"
+py="$(python3 -c 'import sys, os; print(os.path.realpath(sys.executable))')"
+seq 0 $((N - 1)) >"$work/ns"
+
+now() { date +%s.%N; }
+rate() { awk -v n="$N" -v s="$1" 'BEGIN { printf "%.1f", n / s }'; }
+
+# Warm-ups: page cache and interpreter files.
+"$work/qbank" lint --no-cache "$work/banks/bank-0000.toml" >/dev/null
+"$py" -I -c 'pass'
+
+t0=$(now); "$work/qbank" lint --no-cache --require-sandbox=full "$work/banks" >"$work/q.out"; t1=$(now)
+q=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+grep -q '^no problems' "$work/q.out" || { cat "$work/q.out"; exit 1; }
+
+t0=$(now); xargs -P "$P" -I{} "$py" -I -c 'print({} + 1)' <"$work/ns" >/dev/null; t1=$(now)
+plain=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+bw=""
+if command -v bwrap >/dev/null 2>&1; then
+  t0=$(now)
+  xargs -P "$P" -I{} bwrap --unshare-all --die-with-parent --new-session --ro-bind / / --tmpfs /tmp \
+    --proc /proc --dev /dev --clearenv "$py" -I -c 'print({} + 1)' <"$work/ns" >/dev/null
+  t1=$(now)
+  bw=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+fi
+
+"$work/qbank" lint "$work/banks" >/dev/null # fills the cache
+t0=$(now); "$work/qbank" lint "$work/banks" >"$work/c.out"; t1=$(now)
+cached=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+echo "snippets=$N parallel=$P cores=$(nproc) python=$("$py" -c 'import platform; print(platform.python_version())')"
+echo "qbank lint, full sandbox, no cache: ${q}s  ($(rate "$q") snippets/s)  [$(grep '^sandbox:' "$work/q.out")]"
+echo "python3 -I -c per snippet (no isolation): ${plain}s  ($(rate "$plain") snippets/s)"
+[ -n "$bw" ] && echo "bwrap per snippet: ${bw}s  ($(rate "$bw") snippets/s)"
+echo "qbank lint, cached re-run: ${cached}s  [$(grep '^snippets:' "$work/c.out")]"
+awk -v q="$q" -v p="$plain" -v b="${bw:-0}" 'BEGIN {
+  printf "throughput ratio qbank/plain: %.2fx\n", p / q
+  if (b > 0) printf "throughput ratio qbank/bwrap: %.2fx\n", b / q
+}'
