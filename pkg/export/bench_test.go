@@ -1,0 +1,72 @@
+package export_test
+
+import (
+	"io"
+	"testing"
+
+	"github.com/qbank-dev/qbank/pkg/cli"
+	"github.com/qbank-dev/qbank/pkg/export"
+	_ "github.com/qbank-dev/qbank/pkg/export/gift"
+	"github.com/qbank-dev/qbank/pkg/export/internal/exporttest"
+	_ "github.com/qbank-dev/qbank/pkg/export/moodle"
+	_ "github.com/qbank-dev/qbank/pkg/export/qti"
+	"github.com/qbank-dev/qbank/pkg/lint"
+)
+
+// The synthetic set: 10,000 questions in 100 banks of 100.
+const (
+	benchQuestions = 10000
+	benchPerBank   = 100
+)
+
+// BenchmarkExport exports the synthetic set, already parsed, to each
+// format. Compare with BenchmarkLint, which lints the same set from files.
+func BenchmarkExport(b *testing.B) {
+	banks := exporttest.Synth(b, benchQuestions, benchPerBank)
+	if n := export.CountQuestions(banks); n != benchQuestions {
+		b.Fatalf("%d questions", n)
+	}
+	for _, name := range []string{"json", "qti21", "moodle", "gift"} {
+		f, err := export.Lookup(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if err := export.Write(io.Discard, f, banks, export.NewEnv("bench")); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLint lints the synthetic set written to a temporary directory
+// with cli.LintPaths, as `qbank lint` and `qbank export` do.
+func BenchmarkLint(b *testing.B) {
+	dir := exporttest.WriteSynth(b, b.TempDir(), benchQuestions, benchPerBank)
+	for b.Loop() {
+		res, err := cli.LintPaths([]string{dir}, lint.DefaultConfig())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Questions != benchQuestions {
+			b.Fatalf("%d questions", res.Questions)
+		}
+	}
+}
+
+// TestSynthLintsClean keeps the benchmark honest: the synthetic set is a
+// valid set of banks, so the lint benchmark does the full work.
+func TestSynthLintsClean(t *testing.T) {
+	dir := exporttest.WriteSynth(t, t.TempDir(), 200, 100)
+	res, err := cli.LintPaths([]string{dir}, lint.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range res.Diagnostics {
+		if d.Severity == lint.Error {
+			t.Errorf("%s:%d: %s", d.File, d.Line, d.Message)
+		}
+	}
+}

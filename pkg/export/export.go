@@ -1,0 +1,117 @@
+// Package export writes question banks for other tools: a self-describing
+// JSON bundle (this package) and learning-platform formats (QTI 2.1, Moodle
+// XML and GIFT, in sub-packages that register themselves here).
+//
+// Every format is deterministic to the byte: banks are written sorted by id
+// (then path), questions in their authored order, with no timestamps. A
+// format that has no place for a field drops it and records the kind of
+// field in Drops, so the command can print one warning per kind.
+package export
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/qbank-dev/qbank/pkg/bank"
+)
+
+// Format writes banks in one file format.
+type Format interface {
+	// Name is the --format value: "json", "qti21", "moodle", "gift".
+	Name() string
+	// Ext is the file extension --split uses, with its dot.
+	Ext() string
+	// Write writes banks, already sorted by Sorted, to w.
+	Write(w io.Writer, banks []*bank.Bank, env *Env) error
+}
+
+// Generator names the program that wrote an export.
+type Generator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Env is what a format needs besides the banks.
+type Env struct {
+	Generator Generator
+	Drops     *Drops
+}
+
+// NewEnv returns an Env for qbank at version with empty Drops.
+func NewEnv(version string) *Env {
+	return &Env{Generator: Generator{Name: "qbank", Version: version}, Drops: NewDrops()}
+}
+
+var (
+	regMu    sync.Mutex
+	registry = map[string]Format{}
+)
+
+// Register makes a format available to Lookup; sub-packages call it from
+// init.
+func Register(f Format) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if _, dup := registry[f.Name()]; dup {
+		panic("export: format registered twice: " + f.Name())
+	}
+	registry[f.Name()] = f
+}
+
+// Lookup returns the format called name.
+func Lookup(name string) (Format, error) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if f, ok := registry[name]; ok {
+		return f, nil
+	}
+	return nil, fmt.Errorf("unknown export format %q (known: %s)", name, strings.Join(namesLocked(), ", "))
+}
+
+// Names lists the registered formats, sorted.
+func Names() []string {
+	regMu.Lock()
+	defer regMu.Unlock()
+	return namesLocked()
+}
+
+func namesLocked() []string {
+	out := make([]string, 0, len(registry))
+	for n := range registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Sorted returns banks ordered by id, then path: the order every format
+// writes them in, whatever order the files were found in.
+func Sorted(banks []*bank.Bank) []*bank.Bank {
+	out := slices.Clone(banks)
+	slices.SortStableFunc(out, func(a, b *bank.Bank) int {
+		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Path, b.Path))
+	})
+	return out
+}
+
+// Write writes banks in format f to w, in the canonical order.
+func Write(w io.Writer, f Format, banks []*bank.Bank, env *Env) error {
+	if err := f.Write(w, Sorted(banks), env); err != nil {
+		return fmt.Errorf("%s export: %w", f.Name(), err)
+	}
+	return nil
+}
+
+// CountQuestions is the number of questions in banks.
+func CountQuestions(banks []*bank.Bank) int {
+	n := 0
+	for _, b := range banks {
+		n += len(b.Questions)
+	}
+	return n
+}

@@ -1,0 +1,77 @@
+package exporttest
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qbank-dev/qbank/internal/testtool"
+	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/export"
+)
+
+// Update rewrites golden files: go test ./pkg/export/... -update
+var Update = flag.Bool("update", false, "rewrite the golden files under testdata/export")
+
+// Export writes banks in the named format with generator version "test".
+func Export(t testing.TB, format string, banks []*bank.Bank) ([]byte, *export.Env) {
+	t.Helper()
+	f, err := export.Lookup(format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := export.NewEnv("test")
+	var buf bytes.Buffer
+	if err := export.Write(&buf, f, banks, env); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), env
+}
+
+// Golden compares got with testdata/export/name, or rewrites it with -update.
+func Golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(testtool.RepoRoot(t), "testdata", "export", name)
+	if *Update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./pkg/export/... -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (%d bytes, want %d); if the change is intended, run go test ./pkg/export/... -update", name, len(got), len(want))
+	}
+}
+
+// SchemasDir is the shared offline schema directory beside the clone.
+func SchemasDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(testtool.RepoRoot(t), "..", "shared", "schemas")
+	if _, err := os.Stat(filepath.Join(dir, "qti21", "imsqti_v2p1.xsd")); err != nil {
+		testtool.Missing(t, "the shared schemas directory ../shared/schemas")
+	}
+	return dir
+}
+
+// XMLLint runs xmllint --nonet --noout with extra args on files and fails
+// the test with its output unless it exits 0.
+func XMLLint(t testing.TB, args []string, files ...string) {
+	t.Helper()
+	bin := testtool.Require(t, "xmllint")
+	cmd := exec.Command(bin, append(append([]string{"--nonet", "--noout"}, args...), files...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("xmllint %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}

@@ -1,0 +1,68 @@
+package markdown
+
+import (
+	"encoding/xml"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestBlockAndShort(t *testing.T) {
+	tests := []struct {
+		name, in, block, short string
+	}{
+		{"plain", "Hello", "<p>Hello</p>", "Hello"},
+		{"escapes html", `<b>x</b> & "y"`, "<p>&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;</p>", "&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;"},
+		{"inline code", "run `a < b` now", "<p>run <code>a &lt; b</code> now</p>", "run <code>a &lt; b</code> now"},
+		{"double ticks", "``a ` b``", "<p><code>a ` b</code></p>", "<code>a ` b</code>"},
+		{"emphasis", "*a* and _b_ and **c** and __d__", "<p><em>a</em> and <em>b</em> and <strong>c</strong> and <strong>d</strong></p>", "<em>a</em> and <em>b</em> and <strong>c</strong> and <strong>d</strong>"},
+		{"nested", "**bold *it* x**", "<p><strong>bold <em>it</em> x</strong></p>", "<strong>bold <em>it</em> x</strong>"},
+		{"intraword underscore", "snake_case_name", "<p>snake_case_name</p>", "snake_case_name"},
+		{"lone star", "2 * 3 = 6", "<p>2 * 3 = 6</p>", "2 * 3 = 6"},
+		{"backslash escape", `\*not em\*`, "<p>*not em*</p>", "*not em*"},
+		{"unclosed tick", "a ` b", "<p>a ` b</p>", "a ` b"},
+		{"paragraphs", "one\n\ntwo", "<p>one</p>\n<p>two</p>", "<p>one</p>\n<p>two</p>"},
+		{"soft break", "one\ntwo", "<p>one\ntwo</p>", "one\ntwo"},
+		{"fenced", "see:\n```python\nif a < b:\n    print(1)\n```\n", "<p>see:</p>\n<pre><code class=\"language-python\">if a &lt; b:\n    print(1)</code></pre>", "<p>see:</p>\n<pre><code class=\"language-python\">if a &lt; b:\n    print(1)</code></pre>"},
+		{"fence keeps markup", "```\n*x* `y`\n```", "<pre><code>*x* `y`</code></pre>", "<pre><code>*x* `y`</code></pre>"},
+		{"bullets", "- a\n- *b*\n", "<ul><li>a</li><li><em>b</em></li></ul>", "<ul><li>a</li><li><em>b</em></li></ul>"},
+		{"numbered", "1. a\n2. b", "<ol><li>a</li><li>b</li></ol>", "<ol><li>a</li><li>b</li></ol>"},
+		{"empty", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Block(tt.in); got != tt.block {
+				t.Errorf("Block(%q) = %q, want %q", tt.in, got, tt.block)
+			}
+			if got := Short(tt.in); got != tt.short {
+				t.Errorf("Short(%q) = %q, want %q", tt.in, got, tt.short)
+			}
+		})
+	}
+}
+
+// TestWellFormed checks that whatever the input, the output parses as XML.
+func TestWellFormed(t *testing.T) {
+	inputs := []string{
+		"*a **b* c**", "``` unclosed\ncode", "- a\n\n1. b\n  cont", "<script>alert(1)</script>",
+		"_a_b_ *", "**", "***x***", "`", "a\\", "& &amp; &#1;", "* * *", "__init__ is _special_",
+	}
+	for _, in := range inputs {
+		for _, out := range []string{Block(in), Short(in)} {
+			d := xml.NewDecoder(strings.NewReader("<r>" + out + "</r>"))
+			for {
+				_, err := d.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Errorf("%q -> %q: not well-formed: %v", in, out, err)
+					break
+				}
+			}
+			if strings.Contains(out, "<script") {
+				t.Errorf("%q -> %q: raw HTML passed through", in, out)
+			}
+		}
+	}
+}
