@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -214,31 +213,15 @@ is a correct answer marked wrong.`,
 	},
 }
 
-// finalAnswer matches the last step's statement of the answer:
-// "... -> Option C", "→ Options A and C", "Final answer: B".
-var (
-	arrowRe  = regexp.MustCompile(`(?i)(?:->|→|=>|final answer\s*:|answer\s*:)\s*(.*)$`)
-	letterRe = regexp.MustCompile(`(?i)\boptions?\s+([A-Z](?:\s*(?:,|and|&|/)\s*(?:options?\s+)?[A-Z])*)\b`)
-	bareRe   = regexp.MustCompile(`^\(?([A-Z])\)?[.)]?$`)
-	oneRe    = regexp.MustCompile(`[A-Z]`)
-	wordsRe  = regexp.MustCompile(`(?i)options?|and`)
-)
-
 // namedLetters returns the option letters a final explanation step names,
-// or nil when it names none.
+// or nil when it names none. The answer follows an arrow ("... -> Option C",
+// "→ Options A and C", "=> B") or "answer:" ("Final answer: C"); or the
+// whole step is one option's full text.
 func namedLetters(step string, q *bank.Question) []string {
 	step = strings.TrimSpace(step)
-	if m := arrowRe.FindStringSubmatch(step); m != nil {
-		tail := strings.TrimSpace(m[1])
-		if lm := letterRe.FindStringSubmatch(tail); lm != nil {
-			return uniq(oneRe.FindAllString(strings.ToUpper(wordsRe.ReplaceAllString(lm[1], " ")), -1))
-		}
-		if bm := bareRe.FindStringSubmatch(tail); bm != nil {
-			return []string{bm[1]}
-		}
-		return nil
+	if tail, ok := afterMarker(step); ok {
+		return lettersIn(tail)
 	}
-	// A last step that is exactly one option's full text names it.
 	norm := bank.NormalizeText(strings.TrimRight(step, "."))
 	var named []string
 	for _, o := range q.Options {
@@ -250,6 +233,57 @@ func namedLetters(step string, q *bank.Question) []string {
 		return named
 	}
 	return nil
+}
+
+// afterMarker returns the text after the last arrow, or after "answer:".
+func afterMarker(s string) (string, bool) {
+	at, size := -1, 0
+	for _, m := range []string{"->", "=>", "→"} {
+		if i := strings.LastIndex(s, m); i > at {
+			at, size = i, len(m)
+		}
+	}
+	if at < 0 {
+		lower := strings.ToLower(s)
+		if i := strings.LastIndex(lower, "answer:"); i >= 0 {
+			at, size = i, len("answer:")
+		}
+	}
+	if at < 0 {
+		return "", false
+	}
+	return strings.TrimSpace(s[at+size:]), true
+}
+
+// lettersIn reads "Option C", "Options A and C", "Option A and Option C"
+// or a lone letter ("C", "(C).").
+func lettersIn(tail string) []string {
+	words := strings.FieldsFunc(tail, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == ',' || r == '&' || r == '/' || r == '(' || r == ')' || r == '.' || r == ';'
+	})
+	isLetter := func(w string) bool { return len(w) == 1 && w[0] >= 'A' && w[0] <= 'Z' }
+	if len(words) == 1 && isLetter(words[0]) {
+		return words
+	}
+	var ls []string
+	inList := false
+	for _, w := range words {
+		lw := strings.ToLower(w)
+		switch {
+		case lw == "option" || lw == "options":
+			inList = true
+		case !inList:
+		case isLetter(w):
+			ls = append(ls, w)
+		case lw == "and" || lw == "or":
+		default:
+			if len(ls) > 0 {
+				return uniq(ls)
+			}
+			inList = false
+		}
+	}
+	return uniq(ls)
 }
 
 // ExplanationAnswer reports explanations that conclude with another answer.

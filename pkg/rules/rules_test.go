@@ -191,3 +191,26 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 }
+
+func TestNamedLetters(t *testing.T) {
+	tests := []struct {
+		step string
+		want []string
+	}{
+		{"0 1 2 -> Option A", []string{"A"}},
+		{"so -> Options A and C", []string{"A", "C"}},
+		{"list; str -> Option A and Option C", []string{"A", "C"}},
+		{"Final answer: Options A and B", []string{"A", "B"}},
+		{"=> (C).", []string{"C"}},
+		{"→ Option B is correct", []string{"B"}},
+		{"-> 42", nil},
+		{"-> I think so", nil},
+		{"No arrow here", nil},
+	}
+	for _, tt := range tests {
+		got := rules.NamedLetters(tt.step)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("NamedLetters(%q) = %v, want %v", tt.step, got, tt.want)
+		}
+	}
+}

@@ -432,8 +432,8 @@ func (b *builder) chainedComments(c *unstable.Node) {
 // it as complete.
 func freeze(n *Node) {
 	n.flags |= flagInline
-	for _, k := range n.Keys {
-		if c := n.vals[k]; c.Kind == Table && c.flags&flagDotted != 0 {
+	for _, c := range n.vals {
+		if c.Kind == Table && c.flags&flagDotted != 0 {
 			freeze(c)
 		}
 	}

@@ -80,16 +80,28 @@ type Node struct {
 
 	Items []*Node // Array
 	Keys  []string
-	vals  map[string]*Node
+	vals  []*Node          // the values of Keys, in order
+	index map[string]*Node // built once a table outgrows a linear search
 	flags uint8
 }
+
+// smallTable is the size up to which a table finds keys by linear search.
+const smallTable = 16
 
 // Get returns the field of a table, or nil.
 func (n *Node) Get(key string) *Node {
 	if n == nil || n.Kind != Table {
 		return nil
 	}
-	return n.vals[key]
+	if n.index != nil {
+		return n.index[key]
+	}
+	for i, k := range n.Keys {
+		if k == key {
+			return n.vals[i]
+		}
+	}
+	return nil
 }
 
 // Len returns the number of items of an array or fields of a table.
@@ -115,11 +127,17 @@ func (n *Node) Header() bool { return n.flags&flagHeader != 0 }
 func (n *Node) ArrayOfTables() bool { return n.flags&flagAoT != 0 }
 
 func (n *Node) set(key string, v *Node) {
-	if n.vals == nil {
-		n.vals = make(map[string]*Node, 8)
-	}
 	n.Keys = append(n.Keys, key)
-	n.vals[key] = v
+	n.vals = append(n.vals, v)
+	switch {
+	case n.index != nil:
+		n.index[key] = v
+	case len(n.Keys) > smallTable:
+		n.index = make(map[string]*Node, 2*len(n.Keys))
+		for i, k := range n.Keys {
+			n.index[k] = n.vals[i]
+		}
+	}
 }
 
 // Interface converts the node into plain Go values for JSON Schema
@@ -143,8 +161,8 @@ func (n *Node) Interface() any {
 		return out
 	case Table:
 		out := make(map[string]any, len(n.Keys))
-		for _, k := range n.Keys {
-			out[k] = n.vals[k].Interface()
+		for i, k := range n.Keys {
+			out[k] = n.vals[i].Interface()
 		}
 		return out
 	}
