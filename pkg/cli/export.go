@@ -14,12 +14,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/check"
+	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/export"
 	_ "github.com/qbank-dev/qbank/pkg/export/gift"   // registers gift
 	_ "github.com/qbank-dev/qbank/pkg/export/moodle" // registers moodle
 	_ "github.com/qbank-dev/qbank/pkg/export/qti"    // registers qti21
 	"github.com/qbank-dev/qbank/pkg/iostreams"
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/rules"
 )
 
 func init() {
@@ -37,7 +41,15 @@ type ExportOptions struct {
 	Split  string
 	Force  bool
 	Filter export.Filter
+	// Config, when set, replaces qbank.toml's labels and severities
+	// (tests).
 	Config *lint.Config
+	// ConfigPath is --config: the qbank.toml to use instead of the nearest.
+	ConfigPath string
+	// Run holds the snippet flags, as for lint: snippets run (or come from
+	// the cache) so that a wrong key blocks the export and the bundle can
+	// record what each snippet really did.
+	Run RunOptions
 }
 
 // NewCmdExport builds `qbank export`. runF replaces the run in tests of
@@ -96,6 +108,9 @@ Exit status:
 			if runF != nil {
 				return runF(opts)
 			}
+			if err := opts.Run.check(); err != nil {
+				return err
+			}
 			return exportRun(opts)
 		},
 	}
@@ -108,6 +123,8 @@ Exit status:
 	fl.StringSliceVar(&opts.Filter.Tags, "tag", nil, "only questions with one of these tags (question or bank tags)")
 	fl.StringSliceVar(&opts.Filter.Difficulties, "difficulty", nil, "only these difficulty labels")
 	fl.StringSliceVar(&opts.Filter.IDs, "id", nil, `only full ids ("bank/question") matching one of these glob patterns`)
+	fl.StringVar(&opts.ConfigPath, "config", "", "use this qbank.toml instead of the nearest one")
+	addRunFlags(cmd, &opts.Run)
 	return cmd
 }
 
@@ -116,21 +133,31 @@ func exportRun(opts *ExportOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	settings, err := config.Load(opts.ConfigPath)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("configuration: %w", err)}
+	}
 	paths := opts.Paths
 	if len(paths) == 0 {
+		paths = settings.Paths
+	}
+	if len(paths) == 0 {
 		if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
-			return Usagef("no PATH given and no %s/ directory here", DefaultBankDir)
+			return Usagef("no PATH given, no paths in qbank.toml and no %s/ directory here", DefaultBankDir)
 		}
 		paths = []string{DefaultBankDir}
 	}
 	cfg := opts.Config
 	if cfg == nil {
-		cfg = lint.DefaultConfig()
+		cfg = settings.Lint()
 	}
-	res, err := LintPaths(paths, cfg)
+	snippets := newSnippetRun(opts.Run, settings, opts.Version)
+	defer snippets.close()
+	res, err := runRules(load.Banks(paths), rules.All(), cfg, snippets, rules.PrepareMinimum(settings.Minimum))
 	if err != nil {
 		return err
 	}
+	rules.Suppress(res, cfg)
 	banks, err := exportableBanks(opts, res)
 	if err != nil {
 		return err
@@ -140,6 +167,7 @@ func exportRun(opts *ExportOptions) error {
 	}
 
 	env := export.NewEnv(opts.Version)
+	env.Verify = verifier(res)
 	type target struct {
 		path  string
 		banks []*bank.Bank
@@ -199,6 +227,44 @@ func exportRun(opts *ExportOptions) error {
 	fmt.Fprintf(opts.IO.ErrOut, "qbank: exported %d questions from %d banks to %s (%s)\n",
 		export.CountQuestions(banks), len(banks), dest, format.Name())
 	return nil
+}
+
+// verifier returns what each question's snippet did in this run, for the
+// JSON bundle's "verified": the output it printed (or its value, for
+// expect = "value") and the exception it raised. Snippets that were not
+// run, failed in the sandbox or hit a limit have none.
+func verifier(res *lint.Result) func(q *bank.Question) *export.Verified {
+	files := map[*bank.Bank]*lint.File{}
+	for _, f := range res.Files {
+		if f.Bank != nil {
+			files[f.Bank] = f
+		}
+	}
+	return func(q *bank.Question) *export.Verified {
+		f := files[q.Bank]
+		if f == nil {
+			return nil
+		}
+		o := check.OutcomeOf(f, q)
+		if o == nil || o.Skipped || o.Err != nil || len(o.Runs) == 0 {
+			return nil
+		}
+		r := o.Runs[0]
+		if r.Killed != "" || len(r.Missing) > 0 {
+			return nil
+		}
+		v := &export.Verified{Output: string(r.Stdout)}
+		if q.Code.Expect == "value" && r.HasValue {
+			v.Output = r.Value
+		}
+		if e := r.Exception; e != nil {
+			v.Error = e.Type
+			if e.Module != "" && e.Module != "builtins" && e.Module != "__main__" {
+				v.Error = e.Module + "." + e.Type
+			}
+		}
+		return v
+	}
 }
 
 // exportableBanks selects questions and refuses banks with lint errors

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,5 +171,82 @@ func TestExportSplitAndSelect(t *testing.T) {
 	}
 	if !strings.Contains(stdout, `"format": "qbank-bundle"`) || strings.Contains(stdout, `"difficulty": "easy"`) {
 		t.Errorf("selection to stdout: %.300s", stdout)
+	}
+}
+
+// TestExportVerified checks that the JSON bundle records what snippets
+// really did when they ran, leaves it out with --no-run, and that the
+// content hashes do not depend on it.
+func TestExportVerified(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("QBANK_CACHE_DIR", filepath.Join(dir, "cache"))
+	os.WriteFile(filepath.Join(dir, "bank.toml"), []byte(`[bank]
+id = "verified"
+title = "Verified"
+
+[[question]]
+id = "loop"
+difficulty = "easy"
+prompt = "What does this print?"
+options = ["0 1 2", "1 2 3"]
+answer = "A"
+[question.code]
+source = "for i in range(3):\n    print(i)"
+expect = "output"
+
+[[question]]
+id = "boom"
+difficulty = "easy"
+prompt = "What happens?"
+options = ["ZeroDivisionError", "0"]
+answer = "A"
+[question.code]
+source = "1 / 0"
+expect = "error"
+error = "ZeroDivisionError"
+`), 0o644)
+	type bundle struct {
+		Hash  string `json:"hash"`
+		Banks []struct {
+			Questions []struct {
+				Hash string `json:"hash"`
+				Code struct {
+					Verified *struct {
+						Output string `json:"output"`
+						Error  string `json:"error"`
+					} `json:"verified"`
+				} `json:"code"`
+			} `json:"questions"`
+		} `json:"banks"`
+	}
+	read := func(args ...string) bundle {
+		t.Helper()
+		code, _, stderr := runExport(t, dir, append([]string{"--format", "json", "--force", "-o", "out.json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var b bundle
+		data, _ := os.ReadFile(filepath.Join(dir, "out.json"))
+		if err := json.Unmarshal(data, &b); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	ran := read("bank.toml")
+	qs := ran.Banks[0].Questions
+	if v := qs[0].Code.Verified; v == nil || v.Output != "0\n1\n2\n" || v.Error != "" {
+		t.Errorf("loop verified = %+v", v)
+	}
+	if v := qs[1].Code.Verified; v == nil || v.Error != "ZeroDivisionError" {
+		t.Errorf("boom verified = %+v", v)
+	}
+	skipped := read("--no-run", "bank.toml")
+	for _, q := range skipped.Banks[0].Questions {
+		if q.Code.Verified != nil {
+			t.Errorf("--no-run: verified = %+v", q.Code.Verified)
+		}
+	}
+	if ran.Hash != skipped.Hash || qs[0].Hash != skipped.Banks[0].Questions[0].Hash {
+		t.Errorf("hashes depend on running snippets: %s vs %s", ran.Hash, skipped.Hash)
 	}
 }

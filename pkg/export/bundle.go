@@ -97,7 +97,9 @@ type BundleCode struct {
 	After    string   `json:"after,omitempty"`
 	Requires []string `json:"requires,omitempty"`
 	// Verified is what the snippet really did when qbank ran it; nil when
-	// it was not run.
+	// it was not run. It is not part of the question's hash: the hash
+	// covers what the author wrote, so it does not change with --no-run
+	// or the interpreter.
 	Verified *Verified `json:"verified,omitempty"`
 }
 
@@ -118,6 +120,15 @@ func (jsonFormat) Write(w io.Writer, banks []*bank.Bank, env *Env) error {
 	b, err := BuildBundle(banks, env.Generator)
 	if err != nil {
 		return err
+	}
+	if env.Verify != nil {
+		for i, bb := range b.Banks {
+			for j, bq := range bb.Questions {
+				if bq.Code != nil {
+					bq.Code.Verified = env.Verify(banks[i].Questions[j])
+				}
+			}
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -64,19 +64,6 @@ func questionHash(q *BundleQuestion) string {
 		key(false, "source")
 		canonicalString(&b, c.Source)
 		opt("stdin", c.Stdin)
-		if v := c.Verified; v != nil {
-			key(false, "verified")
-			b.WriteByte('{')
-			if v.Error != "" {
-				key(true, "error")
-				canonicalString(&b, v.Error)
-				key(false, "output")
-			} else {
-				key(true, "output")
-			}
-			canonicalString(&b, v.Output)
-			b.WriteByte('}')
-		}
 		b.WriteByte('}')
 	}
 	key(false, "difficulty")

@@ -40,6 +40,9 @@ type Generator struct {
 type Env struct {
 	Generator Generator
 	Drops     *Drops
+	// Verify returns what a question's snippet really did, when qbank ran
+	// it; nil (or a nil result) leaves the bundle's "verified" out.
+	Verify func(q *bank.Question) *Verified
 }
 
 // NewEnv returns an Env for qbank at version with empty Drops.
