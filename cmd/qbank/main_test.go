@@ -34,6 +34,8 @@ func TestScript(t *testing.T) {
 			env.Setenv("FORCE_COLOR", "")
 			env.Setenv("CLICOLOR_FORCE", "")
 			env.Setenv("GITHUB_ACTIONS", "")
+			// Snippet results are cached per script, never in the user's cache.
+			env.Setenv("QBANK_CACHE_DIR", env.WorkDir+"/.cache/qbank")
 			return nil
 		},
 	})

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,7 @@ func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "good.toml"), []byte(goodBank), 0o644)
 	os.WriteFile(filepath.Join(dir, "bad.toml"), []byte(strings.Replace(goodBank, `"easy"`, `"hrad"`, 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "code.toml"), []byte(goodBank+"[question.code]\nsource = \"print(1)\"\n"), 0o644)
 	tests := []struct {
 		name string
 		args []string
@@ -46,6 +48,11 @@ func TestExitCodes(t *testing.T) {
 		{"bad colour", []string{"lint", "--color", "pink", "good.toml"}, ExitUsage},
 		{"no default dir", []string{"lint"}, ExitUsage},
 		{"missing file", []string{"lint", "nope.toml"}, ExitFindings},
+		{"bad sandbox level", []string{"lint", "--require-sandbox", "strong", "good.toml"}, ExitUsage},
+		{"bad sandbox mode", []string{"lint", "--sandbox", "jail", "good.toml"}, ExitUsage},
+		{"no python", []string{"lint", "--python", "/nonexistent/python3", "code.toml"}, ExitUsage},
+		{"no python needed", []string{"lint", "--python", "/nonexistent/python3", "good.toml"}, ExitOK},
+		{"no python, no run", []string{"lint", "--no-run", "--python", "/nonexistent/python3", "code.toml"}, ExitOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,5 +133,35 @@ func TestDeterministicOrder(t *testing.T) {
 	_, out2, _ := runIn(t, dir, "lint", "--format", "json", "b.toml", ".", "a.toml")
 	if !bytes.Equal([]byte(out1), []byte(out2)) {
 		t.Fatalf("outputs differ:\n%s\n---\n%s", out1, out2)
+	}
+}
+
+// TestPositionDeepInFile puts a typo in the 57th question, after
+// multi-line strings that hold TOML-looking text, and inside an inline
+// table, and checks the exact line and column of each finding.
+func TestPositionDeepInFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[bank]\nid = \"deep\"\ntitle = \"Deep\"\n")
+	line := 3 // the lines written so far
+	want := map[string]string{}
+	for i := 1; i <= 60; i++ {
+		q := fmt.Sprintf("\n[[question]]\nid = \"q%d\"\ndifficulty = \"easy\"\nprompt = \"\"\"\n[[question]]\nid = \"fake\"\n\"\"\"\n", i)
+		line += strings.Count(q, "\n")
+		opts := `options = ["a", { text = "b", feedback = "ok" }]`
+		if i == 57 {
+			opts = `options = ["a", { text = "b", feedbak = "typo" }]`
+			want["QB101"] = fmt.Sprintf("deep.toml:%d:31:", line+1)
+		}
+		b.WriteString(q + opts + "\nanswer = \"A\"\n")
+		line += 2
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "deep.toml"), []byte(b.String()), 0o644)
+	code, out, errOut := runIn(t, dir, "lint", "--format", "concise", "deep.toml")
+	if code != ExitFindings {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.HasPrefix(out, want["QB101"]+" error QB101 unknown-key: unknown key \"feedbak\" in option B") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("want one finding at %s, got:\n%s", want["QB101"], out)
 	}
 }
