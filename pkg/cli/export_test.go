@@ -9,21 +9,11 @@ import (
 	"testing"
 
 	"github.com/qbank-dev/qbank/internal/testtool"
-	"github.com/qbank-dev/qbank/pkg/iostreams"
 )
 
 func runExport(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	wd, _ := os.Getwd()
-	if dir != "" {
-		if err := os.Chdir(dir); err != nil {
-			t.Fatal(err)
-		}
-		defer os.Chdir(wd)
-	}
-	code := Run(&Factory{IO: ios, Version: "test"}, append([]string{"export"}, args...))
-	return code, out.String(), errOut.String()
+	return runIn(t, dir, append([]string{"export"}, args...)...)
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -22,10 +22,13 @@ options = ["a", "b"]
 answer = "A"
 `
 
-// runIn runs qbank with args in dir and returns the exit code and output.
+// runIn runs qbank with args in dir (or the current directory, for "")
+// and returns the exit code and output.
 func runIn(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
-	t.Chdir(dir)
+	if dir != "" {
+		t.Chdir(dir)
+	}
 	ios, _, out, errOut := iostreams.Test()
 	code := Run(&Factory{IO: ios, Version: "test"}, args)
 	return code, out.String(), errOut.String()
