@@ -2,10 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qbank-dev/qbank/pkg/atomicfile"
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/check"
 	"github.com/qbank-dev/qbank/pkg/config"
@@ -211,7 +209,7 @@ func exportRun(opts *ExportOptions) error {
 			}
 			continue
 		}
-		if err := WriteFileAtomic(t.path, buf.Bytes()); err != nil {
+		if err := atomicfile.Write(t.path, buf.Bytes()); err != nil {
 			return &UsageError{Err: err}
 		}
 	}
@@ -338,52 +336,4 @@ func splitName(b *bank.Bank) string {
 		return id
 	}
 	return strings.TrimSuffix(filepath.Base(b.Path), filepath.Ext(b.Path))
-}
-
-// WriteFileAtomic writes data to a temporary file in path's directory and
-// renames it over path, so readers see the old file or the new one, never
-// a part. Errors say which path could not be written.
-func WriteFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
-		return fmt.Errorf("cannot write %s: it is a directory", path)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = io.Copy(tmp, bytes.NewReader(data)); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	return nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

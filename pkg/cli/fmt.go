@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qbank-dev/qbank/pkg/atomicfile"
+	"github.com/qbank-dev/qbank/pkg/config"
+	"github.com/qbank-dev/qbank/pkg/format"
+	"github.com/qbank-dev/qbank/pkg/iostreams"
+	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/tomltree"
+)
+
+// FmtOptions are the inputs of `qbank fmt`.
+type FmtOptions struct {
+	IO         *iostreams.IOStreams
+	Paths      []string
+	Check      bool
+	ConfigPath string
+}
+
+func init() {
+	extraCommands = append(extraCommands, func(f *Factory) *cobra.Command { return NewCmdFmt(f, nil) })
+}
+
+// NewCmdFmt builds `qbank fmt [--check] [PATH...]`.
+func NewCmdFmt(f *Factory, runF func(*FmtOptions) error) *cobra.Command {
+	opts := &FmtOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "fmt [--check] [PATH...]",
+		Short: "Lay out bank files in the canonical way",
+		Long: `Rewrite bank files in one canonical layout: "key = value" with single
+spaces, no indentation before keys and table headers, no trailing white
+space, one blank line before each table header (and the comments right above
+it), never two blank lines in a row, one newline at the end.
+
+Nothing you wrote changes: strings and code snippets, comments, key order,
+quoting and line endings stay as they are. Every result is parsed again and
+must hold the same data and comments, or the file is left alone. Files are
+replaced atomically and keep their permissions; running fmt twice changes
+nothing the second time.
+
+PATHs are found as 'qbank lint' finds them (default: the paths of qbank.toml,
+else questions/).
+
+Exit status:
+  0  formatted (or, with --check, nothing to format)
+  1  --check: files need formatting; or a file could not be formatted
+  2  usage error`,
+		Example: `  qbank fmt
+  qbank fmt --check questions    # in CI or a pre-commit hook`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return fmtRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "write nothing; list the files that need formatting and exit 1 if any")
+	cmd.Flags().StringVar(&opts.ConfigPath, "config", "", "use this qbank.toml instead of the nearest one")
+	return cmd
+}
+
+func fmtRun(opts *FmtOptions) error {
+	paths, err := defaultPaths(opts.Paths, opts.ConfigPath)
+	if err != nil {
+		return err
+	}
+	failed, changed := 0, 0
+	for _, f := range load.Banks(paths) {
+		if f.ReadErr != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "%s: cannot read: %v\n", f.Path, f.ReadErr)
+			failed++
+			continue
+		}
+		src := f.Doc.Src
+		out, err := format.Source(src)
+		if err != nil {
+			var se *tomltree.SyntaxError
+			if errors.As(err, &se) {
+				p := f.Doc.Position(se.Start)
+				fmt.Fprintf(opts.IO.ErrOut, "%s:%d:%d: cannot format: %s\n", f.Path, p.Line, p.Col, se.Msg)
+			} else {
+				fmt.Fprintf(opts.IO.ErrOut, "%s: cannot format: %v\n", f.Path, err)
+			}
+			failed++
+			continue
+		}
+		if bytes.Equal(out, src) {
+			continue
+		}
+		changed++
+		if opts.Check {
+			fmt.Fprintln(opts.IO.Out, f.Path)
+			continue
+		}
+		if err := atomicfile.Write(f.Path, out); err != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "%v\n", err)
+			failed++
+			continue
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "qbank: formatted %s\n", f.Path)
+	}
+	if failed > 0 || opts.Check && changed > 0 {
+		return ErrFindings
+	}
+	return nil
+}
+
+// defaultPaths returns paths, else the paths of qbank.toml, else
+// questions/.
+func defaultPaths(paths []string, configPath string) ([]string, error) {
+	if len(paths) > 0 {
+		return paths, nil
+	}
+	settings, err := config.Load(configPath)
+	if err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("configuration: %w", err)}
+	}
+	if len(settings.Paths) > 0 {
+		return settings.Paths, nil
+	}
+	if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
+		return nil, Usagef("no PATH given, no paths in qbank.toml and no %s/ directory here", DefaultBankDir)
+	}
+	return []string{DefaultBankDir}, nil
+}
