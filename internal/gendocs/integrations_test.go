@@ -33,8 +33,15 @@ func TestIntegrations(t *testing.T) {
 		Types               []string
 	}
 	yamlJSON(t, ".pre-commit-hooks.yaml", &hooks)
-	if len(hooks) != 1 || hooks[0].ID != "qbank-lint" || hooks[0].Language != "golang" || hooks[0].Entry != "qbank lint" {
-		t.Errorf(".pre-commit-hooks.yaml: %+v", hooks)
+	want := map[string]string{"qbank-lint": "qbank lint", "qbank-fmt": "qbank fmt"}
+	for _, h := range hooks {
+		if want[h.ID] != h.Entry || h.Language != "golang" || len(h.Types) != 1 || h.Types[0] != "toml" {
+			t.Errorf(".pre-commit-hooks.yaml: unexpected hook %+v", h)
+		}
+		delete(want, h.ID)
+	}
+	if len(want) > 0 {
+		t.Errorf(".pre-commit-hooks.yaml lacks %v", want)
 	}
 
 	var action struct {
