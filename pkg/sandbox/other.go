@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"syscall"
 	"time"
 )
 
@@ -31,6 +30,10 @@ func (e *launchEnv) cleanup() {
 }
 
 func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launchEnv, error) {
+	if runtime.GOOS == "windows" {
+		// The zygote forks, and Windows has no fork: use WSL, which is Linux.
+		return "", nil, fmt.Errorf("sandbox: snippets cannot run on Windows; run qbank under WSL (a Linux system), or lint with --no-run")
+	}
 	if mode != "none" {
 		return "", nil, fmt.Errorf("sandbox: no isolation is available on %s; run qbank on Linux (or in a Linux VM/container), or use Mode \"none\" for trusted content only", runtime.GOOS)
 	}
@@ -55,7 +58,7 @@ func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.W
 		ExtraFiles:  []*os.File{reqR, respW},
 		Stderr:      stderr,
 		WaitDelay:   time.Second,
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+		SysProcAttr: detached(),
 	}
 	return cmd, func() {}, func() { os.RemoveAll(scratch) }, nil
 }
