@@ -117,7 +117,8 @@ func lintRun(opts *LintOptions) error {
 	in := &report.Input{
 		Diagnostics: res.Diagnostics, Files: res.Files, Questions: res.Questions,
 		Tool: report.Tool{Name: "qbank", Version: opts.Version}, Rules: rules.All(),
-		Notes: append(snippets.notes, run.Notes...),
+		Notes:   append(snippets.notes, run.Notes...),
+		Skipped: snippets.skipped(res.Files),
 	}
 	if err := writeReport(opts.IO, opts.Format, opts.Color, in); err != nil {
 		return err

@@ -201,3 +201,19 @@ func buildID() string {
 	h := sha256.Sum256([]byte(fmt.Sprintf("%s %d %d", exe, st.Size(), st.ModTime().UnixNano())))
 	return hex.EncodeToString(h[:8])
 }
+
+// skipped lists the questions whose snippets were not run (--no-run).
+func (s *snippetRun) skipped(files []*lint.File) map[string]string {
+	out := map[string]string{}
+	for _, f := range files {
+		if f.Bank == nil {
+			continue
+		}
+		for _, q := range f.Bank.Questions {
+			if o := check.OutcomeOf(f, q); o != nil && o.Skipped {
+				out[q.FullID()] = "snippet not run (--no-run): its key is unchecked"
+			}
+		}
+	}
+	return out
+}

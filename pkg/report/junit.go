@@ -50,9 +50,14 @@ type junitCase struct {
 	Line      int           `xml:"line,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skip      *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 
 	diags []lint.Diagnostic
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -70,13 +75,13 @@ func writeJUnit(w io.Writer, in *Input, _ Options) error {
 	known := map[string]bool{}
 	for _, f := range in.Files {
 		known[f.Path] = true
-		out.Suites = append(out.Suites, junitSuiteOf(f, byFile[f.Path]))
+		out.Suites = append(out.Suites, junitSuiteOf(f, byFile[f.Path], in.Skipped))
 	}
 	// Findings in files the input does not list (should not happen).
 	for _, d := range in.Diagnostics {
 		if !known[d.File] {
 			known[d.File] = true
-			out.Suites = append(out.Suites, junitSuiteOf(&lint.File{Path: d.File}, byFile[d.File]))
+			out.Suites = append(out.Suites, junitSuiteOf(&lint.File{Path: d.File}, byFile[d.File], nil))
 		}
 	}
 	for _, s := range out.Suites {
@@ -95,7 +100,7 @@ func writeJUnit(w io.Writer, in *Input, _ Options) error {
 	return err
 }
 
-func junitSuiteOf(f *lint.File, diags []lint.Diagnostic) junitSuite {
+func junitSuiteOf(f *lint.File, diags []lint.Diagnostic, skipped map[string]string) junitSuite {
 	bankID := ""
 	if f.Bank != nil {
 		bankID = f.Bank.ID
@@ -112,6 +117,9 @@ func junitSuiteOf(f *lint.File, diags []lint.Diagnostic) junitSuite {
 				name = fmt.Sprintf("question #%d", q.Index+1)
 			}
 			c := junitCase{Name: name, Classname: class, File: f.Path, Time: "0"}
+			if why, ok := skipped[q.FullID()]; ok {
+				c.Skip = &junitSkipped{Message: why}
+			}
 			if q.Node != nil {
 				c.Line = f.Position(q.Node.Start).Line
 				starts = append(starts, q.Node.Start)
@@ -140,8 +148,12 @@ func junitSuiteOf(f *lint.File, diags []lint.Diagnostic) junitSuite {
 	cases := append([]junitCase{fileCase}, qcases...)
 	for i := range cases {
 		finish(&cases[i])
-		if cases[i].Failure != nil {
+		switch {
+		case cases[i].Failure != nil:
 			s.Failures++
+			cases[i].Skip = nil // a failure found without running wins
+		case cases[i].Skip != nil:
+			s.Skipped++
 		}
 	}
 	s.Cases = cases

@@ -23,6 +23,10 @@ type Input struct {
 	Notes []string
 	// Rules are the rules that ran, for formats that describe them.
 	Rules []*lint.Rule
+	// Skipped maps the full id of each question whose check did not run
+	// (a snippet under --no-run) to the reason, so that formats with a
+	// notion of skipping (JUnit) never report it as passed.
+	Skipped map[string]string
 }
 
 // Tool names the program that made the report.
