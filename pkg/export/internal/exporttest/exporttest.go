@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/qbank-dev/qbank/internal/synth"
 	"github.com/qbank-dev/qbank/internal/testtool"
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/discover"
-	"github.com/qbank-dev/qbank/pkg/export/internal/synth"
 	"github.com/qbank-dev/qbank/pkg/lint"
 )
 
@@ -53,7 +53,7 @@ func Parse(t testing.TB, path string, src []byte) *bank.Bank {
 func Synth(t testing.TB, total, perBank int) []*bank.Bank {
 	t.Helper()
 	var out []*bank.Bank
-	for name, src := range synth.Set(total, perBank) {
+	for name, src := range synth.RichSet(total, perBank) {
 		out = append(out, Parse(t, name, []byte(src)))
 	}
 	return out
@@ -62,7 +62,7 @@ func Synth(t testing.TB, total, perBank int) []*bank.Bank {
 // WriteSynth writes a synthetic set into dir and returns dir.
 func WriteSynth(t testing.TB, dir string, total, perBank int) string {
 	t.Helper()
-	for name, src := range synth.Set(total, perBank) {
+	for name, src := range synth.RichSet(total, perBank) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,3 @@
-// Package synth generates synthetic question banks as TOML source, for
-// benchmarks and robustness tests: every field of the format, Markdown,
-// code snippets, per-option feedback and single and multiple questions.
-// The output is a pure function of its arguments.
 package synth
 
 import (
@@ -9,8 +5,11 @@ import (
 	"strings"
 )
 
-// Bank returns the TOML source of bank number b with n questions.
-func Bank(b, n int) string {
+// RichBank returns the TOML source of bank number b with n questions,
+// dense with what exporters must escape or convert: Markdown, code, XML
+// and GIFT special characters, per-option feedback, single and multiple
+// questions. The output is a pure function of its arguments.
+func RichBank(b, n int) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, `[bank]
 id = "synth-%04d"
@@ -78,13 +77,13 @@ expect = "output"
 	return s.String()
 }
 
-// Set returns the sources of a set of total questions split into banks of
-// perBank, keyed by file name.
-func Set(total, perBank int) map[string]string {
+// RichSet returns the sources of a set of RichBanks holding total
+// questions in banks of perBank, keyed by file name.
+func RichSet(total, perBank int) map[string]string {
 	out := map[string]string{}
 	for b := 0; total > 0; b++ {
 		n := min(perBank, total)
-		out[fmt.Sprintf("synth-%04d.toml", b)] = Bank(b, n)
+		out[fmt.Sprintf("synth-%04d.toml", b)] = RichBank(b, n)
 		total -= n
 	}
 	return out
