@@ -254,7 +254,7 @@ func (m *mapper) leaf(e *jsonschema.ValidationError, kw string) {
 		if last == "id" {
 			m.add(Problem{Kind: IDFormat, Node: n, Pointer: e.InstanceLocation,
 				Message: fmt.Sprintf("id %q is not kebab-case", n.Str),
-				Hint:    fmt.Sprintf("use lowercase letters, digits and single hyphens, e.g. %q", kebab(n.Str))})
+				Hint:    fmt.Sprintf("use lowercase letters, digits and single hyphens, e.g. %q", suggest.Kebab(n.Str))})
 			return
 		}
 		p := Problem{Kind: Invalid, Node: n, Pointer: e.InstanceLocation,
@@ -448,25 +448,4 @@ func quoteAll(xs []string) string {
 
 func escape(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-}
-
-// kebab suggests a kebab-case spelling of an id.
-func kebab(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "my-id"
-	}
-	return b.String()
 }

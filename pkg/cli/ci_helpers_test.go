@@ -1,8 +1,8 @@
 package cli_test
 
 import (
-	"bytes"
 	"flag"
+	"github.com/qbank-dev/qbank/internal/testtool"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,18 +73,5 @@ func writeFile(t *testing.T, path, content string) {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(pkgDir, "testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./pkg/cli -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./pkg/cli -update rewrites it); got:\n%s", name, got)
-	}
+	testtool.Golden(t, filepath.Join(pkgDir, "testdata", name), got, *update)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qbank-dev/qbank/pkg/iostreams"
+	"github.com/qbank-dev/qbank/pkg/suggest"
 )
 
 // NewOptions are the inputs of `qbank new`.
@@ -42,7 +43,7 @@ The bank id defaults to the file name; an existing file is never replaced.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if opts.ID == "" {
-				opts.ID = kebabID(strings.TrimSuffix(filepath.Base(opts.File), filepath.Ext(opts.File)))
+				opts.ID = suggest.Kebab(strings.TrimSuffix(filepath.Base(opts.File), filepath.Ext(opts.File)))
 			}
 			if !idRe.MatchString(opts.ID) {
 				return Usagef("--id %q is not kebab-case (lowercase letters, digits, single hyphens)", opts.ID)
@@ -63,26 +64,6 @@ The bank id defaults to the file name; an existing file is never replaced.`,
 }
 
 var idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
-func kebabID(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "new-bank"
-	}
-	return b.String()
-}
 
 func newRun(opts *NewOptions) error {
 	schemaLine := "# Editors validate this file when its first line is #:schema followed by\n# the path of qbank's schema/qbank.schema.json."

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qbank-dev/qbank/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -21,14 +23,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := "../../testdata/format/messy.golden.toml"
-	if *update {
-		os.WriteFile(path, got, 0o644)
-	}
-	want, _ := os.ReadFile(path)
-	if !bytes.Equal(got, want) {
-		t.Errorf("differs from %s (go test ./pkg/format -update):\n%s", path, got)
-	}
+	testtool.Golden(t, "../../testdata/format/messy.golden.toml", got, *update)
 }
 
 func TestCases(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
+	"github.com/qbank-dev/qbank/internal/testtool"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,20 +34,7 @@ func sampleInput(t *testing.T) *report.Input {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(dir, name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/report/ -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (go test ./pkg/report/ -update)\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	testtool.Golden(t, filepath.Join(dir, name), got, *update)
 }
 
 func TestGolden(t *testing.T) {

@@ -62,3 +62,26 @@ func Distance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// Kebab suggests a kebab-case spelling of s: lowercase letters and digits
+// joined by single hyphens ("Loop_Basics" → "loop-basics"); "my-id" when
+// nothing is left.
+func Kebab(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "my-id"
+	}
+	return b.String()
+}

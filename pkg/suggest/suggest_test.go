@@ -41,3 +41,11 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestKebab(t *testing.T) {
+	for in, want := range map[string]string{"Loop_Basics": "loop-basics", "double--hyphen": "double-hyphen", "  ": "my-id", "Python 3 Dicts": "python-3-dicts"} {
+		if got := Kebab(in); got != want {
+			t.Errorf("Kebab(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -35,23 +35,7 @@ func Export(t testing.TB, format string, banks []*bank.Bank) ([]byte, *export.En
 // Golden compares got with testdata/export/name, or rewrites it with -update.
 func Golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(testtool.RepoRoot(t), "testdata", "export", name)
-	if *Update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/export/... -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (%d bytes, want %d); if the change is intended, run go test ./pkg/export/... -update", name, len(got), len(want))
-	}
+	testtool.Golden(t, filepath.Join(testtool.RepoRoot(t), "testdata", "export", name), got, *Update)
 }
 
 // SchemasDir is the shared offline schema directory beside the clone.
