@@ -45,14 +45,14 @@ if command -v bwrap >/dev/null 2>&1; then
 fi
 
 "$work/qbank" lint "$work/banks" >/dev/null # fills the cache
-t0=$(now); "$work/qbank" lint "$work/banks" >"$work/c.out"; t1=$(now)
+t0=$(now); "$work/qbank" lint "$work/banks" >"$work/c.out" 2>"$work/c.err"; t1=$(now)
 cached=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
 echo "snippets=$N parallel=$P cores=$(nproc) python=$("$py" -c 'import platform; print(platform.python_version())')"
 echo "qbank lint, full sandbox, no cache: ${q}s  ($(rate "$q") snippets/s)  [$(grep '^sandbox:' "$work/q.out")]"
 echo "python3 -I -c per snippet (no isolation): ${plain}s  ($(rate "$plain") snippets/s)"
 [ -n "$bw" ] && echo "bwrap per snippet: ${bw}s  ($(rate "$bw") snippets/s)"
-echo "qbank lint, cached re-run: ${cached}s  [$(grep '^snippets:' "$work/c.out")]"
+echo "qbank lint, cached re-run: ${cached}s  [$(grep 'runs executed' "$work/c.err")]"
 awk -v q="$q" -v p="$plain" -v b="${bw:-0}" 'BEGIN {
   printf "throughput ratio qbank/plain: %.2fx\n", p / q
   if (b > 0) printf "throughput ratio qbank/bwrap: %.2fx\n", b / q

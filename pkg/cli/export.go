@@ -149,7 +149,7 @@ func exportRun(opts *ExportOptions) error {
 	if cfg == nil {
 		cfg = settings.Lint()
 	}
-	snippets := newSnippetRun(opts.Run, settings, opts.Version)
+	snippets := newSnippetRun(opts.Run, settings, opts.Version, opts.IO.ErrOut)
 	defer snippets.close()
 	res, err := runRules(load.Banks(paths), rules.All(), cfg, snippets, rules.PrepareMinimum(settings.Minimum))
 	if err != nil {

@@ -106,7 +106,7 @@ func lintRun(opts *LintOptions) error {
 		cfg = settings.Lint()
 	}
 	// Snippets run in the sandbox, opened only if a bank has code to check.
-	snippets := newSnippetRun(opts.Run, settings, opts.Version)
+	snippets := newSnippetRun(opts.Run, settings, opts.Version, opts.IO.ErrOut)
 	defer snippets.close()
 	// Discovery, --changed-since/--shard selection, suppressions: lint_ci.go.
 	run, err := opts.CI.lint(paths, settings, cfg, snippets)
