@@ -13,7 +13,9 @@ import (
 
 // Cache keeps snippet results on disk, keyed by a hash of everything the
 // result depends on: the job (source, hidden code, stdin, expectation,
-// seed), the interpreter and its version, the limits and qbank's version.
+// seed), the interpreter and its version, the limits, qbank's release
+// version and the sandbox's version (sandbox.Version: its zygote and
+// behaviour).
 // A second lint of an unchanged bank runs no snippet. Failures to read or
 // write the cache are silent: it is only ever a shortcut.
 type Cache struct {

@@ -38,7 +38,7 @@ type Options struct {
 	// Cache holds results across runs; nil disables it.
 	Cache *Cache
 	// Key identifies everything a result depends on besides the job:
-	// qbank's version, the interpreter, the limits.
+	// the sandbox's version, the interpreter, the limits.
 	Key string
 	// Parallel is how many snippets are in flight at once.
 	Parallel int

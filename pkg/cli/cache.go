@@ -19,7 +19,7 @@ func NewCmdCache(f *Factory) *cobra.Command {
 		Short: "Show or clear the snippet result cache",
 		Long: `Snippet results are cached by a hash of everything they depend on (the
 code, its expectation, the interpreter and its version, the limits and
-qbank's version), in $QBANK_CACHE_DIR or else qbank/ in the user cache
+qbank's and the sandbox's versions), in $QBANK_CACHE_DIR or else qbank/ in the user cache
 directory. A second lint of an unchanged bank runs no snippet.`,
 	}
 	cmd.AddCommand(&cobra.Command{

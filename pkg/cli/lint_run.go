@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -133,7 +129,10 @@ func (s *snippetRun) prepare(files []*lint.File) error {
 		it := s.pool.Interpreter()
 		opts.Runner = s.pool
 		opts.Python = "Python " + it.Version
-		opts.Key = fmt.Sprintf("qbank %s %s|%s %s|%+v", s.version, buildID(), it.Path, it.Version, s.limits())
+		// qbank's release version ("dev" in a work tree) and the sandbox's
+		// own version, so development rebuilds reuse results unless the
+		// zygote changed.
+		opts.Key = fmt.Sprintf("qbank %s|sandbox %s|%s %s|%+v", s.version, sandbox.Version(), it.Path, it.Version, s.limits())
 		if !s.opts.NoCache {
 			if dir, err := check.DefaultCacheDir(); err == nil {
 				opts.Cache = &check.Cache{Dir: dir}
@@ -178,36 +177,6 @@ func (s *snippetRun) close() {
 	if s != nil && s.pool != nil {
 		s.pool.Close()
 	}
-}
-
-// buildID tells builds of the same version apart, so a development build
-// never reuses results cached by another: the VCS revision when the binary
-// records one, else the executable's size and time.
-func buildID() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		rev, dirty := "", ""
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				dirty = s.Value
-			}
-		}
-		if rev != "" && dirty != "true" {
-			return rev
-		}
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	st, err := os.Stat(exe)
-	if err != nil {
-		return ""
-	}
-	h := sha256.Sum256([]byte(fmt.Sprintf("%s %d %d", exe, st.Size(), st.ModTime().UnixNano())))
-	return hex.EncodeToString(h[:8])
 }
 
 // skipped lists the questions whose snippets were not run (--no-run).

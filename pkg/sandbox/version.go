@@ -1,0 +1,18 @@
+package sandbox
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// behaviourVersion is raised by hand whenever the Go side changes what a
+// snippet sees or how its result is reported (limits, mounts, the result
+// fields); changes to zygote.py are covered by its hash.
+const behaviourVersion = "1"
+
+// Version identifies the sandbox's behaviour for result caches: results
+// cached under one Version are valid for any build with the same one.
+func Version() string {
+	h := sha256.Sum256([]byte(zygoteSource))
+	return behaviourVersion + "-" + hex.EncodeToString(h[:8])
+}
