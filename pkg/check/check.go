@@ -44,6 +44,10 @@ type Options struct {
 	Parallel int
 	// Python names the interpreter in findings, e.g. "Python 3.11.7".
 	Python string
+	// CompileOnly runs only compile checks: where no isolation is
+	// available, compiling is safe (nothing executes) but running is not,
+	// so snippets that must run are reported as skipped.
+	CompileOnly bool
 }
 
 // Outcome is what running one question's snippet showed.
@@ -177,7 +181,7 @@ func Run(ctx context.Context, files []*lint.File, opts Options) Summary {
 			sum.Snippets++
 			o := &Outcome{Python: opts.Python}
 			outcomes[q.Index] = o
-			if opts.Runner == nil {
+			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != sandbox.Compile {
 				o.Skipped = true
 				sum.Skipped++
 				continue

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -57,8 +58,11 @@ type snippetRun struct {
 	settings config.Sandbox
 	version  string
 	pool     *sandbox.Pool
-	summary  check.Summary
-	notes    []string
+	// compileOnly holds why snippets are only compiled, when no isolation
+	// is available.
+	compileOnly error
+	summary     check.Summary
+	notes       []string
 }
 
 func newSnippetRun(o RunOptions, settings *config.Config, version string, progress io.Writer) *snippetRun {
@@ -121,11 +125,19 @@ func (s *snippetRun) prepare(files []*lint.File) error {
 			pool, err := sandbox.Open(sandbox.Options{
 				Python: python, Limits: s.limits(), Mode: s.opts.Sandbox, Require: sandbox.Level(require),
 			})
+			if errors.Is(err, sandbox.ErrNoIsolation) && s.opts.Sandbox == "auto" && require == "" {
+				// No isolation here (macOS, a locked-down container): compile
+				// checks run anyway, since compiling executes nothing; the
+				// snippets that must run are reported as not run.
+				s.compileOnly = err
+				pool, err = sandbox.Open(sandbox.Options{Python: python, Limits: s.limits(), Mode: "none"})
+			}
 			if err != nil {
 				return &UsageError{Err: fmt.Errorf("%w (use --no-run to lint without running snippets)", err)}
 			}
 			s.pool = pool
 		}
+		opts.CompileOnly = s.compileOnly != nil
 		it := s.pool.Interpreter()
 		opts.Runner = s.pool
 		opts.Python = "Python " + it.Version
@@ -163,6 +175,13 @@ func (s *snippetRun) note() {
 		s.notes = []string{fmt.Sprintf("snippets: %d not run (--no-run): their keys are unchecked", sum.Skipped)}
 		return
 	}
+	if s.compileOnly != nil {
+		s.notes = []string{
+			fmt.Sprintf("sandbox: unavailable (%v)", s.compileOnly),
+			fmt.Sprintf("snippets: %d checked; %d compiled only, not run: their keys are unchecked (--sandbox=none runs them without isolation, for trusted content only)", sum.Snippets, sum.Skipped),
+		}
+		return
+	}
 	level := string(s.pool.Level())
 	if why := s.pool.LevelReason(); why != "" {
 		level += " (" + why + ")"
@@ -189,6 +208,9 @@ func (s *snippetRun) skipped(files []*lint.File) map[string]string {
 		for _, q := range f.Bank.Questions {
 			if o := check.OutcomeOf(f, q); o != nil && o.Skipped {
 				out[q.FullID()] = "snippet not run (--no-run): its key is unchecked"
+				if s.compileOnly != nil {
+					out[q.FullID()] = "snippet not run: no sandbox on this system"
+				}
 			}
 		}
 	}

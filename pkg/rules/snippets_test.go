@@ -96,3 +96,23 @@ func TestLargeSnippet(t *testing.T) {
 		t.Fatalf("stdout %q exception %+v killed %q", r.Stdout, r.Exception, r.Killed)
 	}
 }
+
+// TestCompileOnly is what runs where no sandbox is available: compile
+// checks still report syntax errors; snippets that must run are skipped,
+// never judged.
+func TestCompileOnly(t *testing.T) {
+	pool := openPool(t)
+	files := load.Banks([]string{"../../testdata/snippets/compile.toml"})
+	sum := check.Run(context.Background(), files, check.Options{Runner: pool, CompileOnly: true})
+	if sum.Skipped == 0 || sum.Executed == 0 {
+		t.Fatalf("want some compiled and some skipped: %+v", sum)
+	}
+	res := lint.Run(files, rules.All(), nil, rules.Prepare)
+	var codes []string
+	for _, d := range res.Diagnostics {
+		codes = append(codes, d.Code)
+	}
+	if strings.Join(codes, " ") != "QB501" {
+		t.Fatalf("findings %v, want only the syntax error", codes)
+	}
+}

@@ -35,7 +35,7 @@ func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launch
 		return "", nil, fmt.Errorf("sandbox: snippets cannot run on Windows; run qbank under WSL (a Linux system), or lint with --no-run")
 	}
 	if mode != "none" {
-		return "", nil, fmt.Errorf("sandbox: no isolation is available on %s; run qbank on Linux (or in a Linux VM/container), or use Mode \"none\" for trusted content only", runtime.GOOS)
+		return "", nil, fmt.Errorf("%w on %s; run qbank on Linux (or in a Linux VM/container), or use Mode \"none\" for trusted content only", ErrNoIsolation, runtime.GOOS)
 	}
 	d, err := os.MkdirTemp("", "qbank-sandbox-")
 	if err != nil {

@@ -63,8 +63,8 @@ func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launch
 	}
 	env.cleanup()
 	reasons = append(reasons, "basic: "+err.Error())
-	return "", nil, fmt.Errorf("sandbox: no isolation available (%s); Mode \"none\" runs snippets without isolation (trusted content only)%s",
-		strings.Join(reasons, "; "), fullHint)
+	return "", nil, fmt.Errorf("%w (%s); Mode \"none\" runs snippets without isolation (trusted content only)%s",
+		ErrNoIsolation, strings.Join(reasons, "; "), fullHint)
 }
 
 const fullHint = ` (full isolation needs unprivileged user namespaces: on Ubuntu >= 23.10 run ` +

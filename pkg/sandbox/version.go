@@ -3,7 +3,13 @@ package sandbox
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 )
+
+// ErrNoIsolation is wrapped by Open's error when the system offers no
+// isolation level at all (not Linux, or neither namespaces nor Landlock):
+// callers may then fall back to compiling snippets without running them.
+var ErrNoIsolation = errors.New("sandbox: no isolation available")
 
 // behaviourVersion is raised by hand whenever the Go side changes what a
 // snippet sees or how its result is reported (limits, mounts, the result
