@@ -18,6 +18,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/suggest"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
@@ -312,7 +313,7 @@ func (m *mapper) describe(ptr string) string {
 		fmt.Sscanf(last, "%d", &i)
 		switch parent {
 		case "options":
-			return "option " + letter(i)
+			return "option " + bank.Letter(i)
 		case "question":
 			return m.table(ptr)
 		}
@@ -340,7 +341,7 @@ func (m *mapper) table(ptr string) string {
 	case toks[0] == "question" && len(toks) == 4 && toks[2] == "options":
 		i := 0
 		fmt.Sscanf(toks[3], "%d", &i)
-		return "option " + letter(i)
+		return "option " + bank.Letter(i)
 	}
 	return fmt.Sprintf("%q", toks[len(toks)-1])
 }
@@ -361,13 +362,6 @@ func isIndex(s string) bool {
 		}
 	}
 	return true
-}
-
-func letter(i int) string {
-	if i < 26 {
-		return string(rune('A' + i))
-	}
-	return letter(i/26-1) + letter(i%26)
 }
 
 func propertyNames(s map[string]any) []string {

@@ -135,15 +135,9 @@ func exportRun(opts *ExportOptions) error {
 	if err != nil {
 		return &UsageError{Err: fmt.Errorf("configuration: %w", err)}
 	}
-	paths := opts.Paths
-	if len(paths) == 0 {
-		paths = settings.Paths
-	}
-	if len(paths) == 0 {
-		if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
-			return Usagef("no PATH given, no paths in qbank.toml and no %s/ directory here", DefaultBankDir)
-		}
-		paths = []string{DefaultBankDir}
+	paths, err := bankPaths(opts.Paths, settings.Paths)
+	if err != nil {
+		return err
 	}
 	cfg := opts.Config
 	if cfg == nil {

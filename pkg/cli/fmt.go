@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -113,8 +112,8 @@ func fmtRun(opts *FmtOptions) error {
 	return nil
 }
 
-// defaultPaths returns paths, else the paths of qbank.toml, else
-// questions/.
+// defaultPaths is bankPaths, reading qbank.toml only when no path is
+// given, so a broken configuration does not stop `qbank fmt FILE`.
 func defaultPaths(paths []string, configPath string) ([]string, error) {
 	if len(paths) > 0 {
 		return paths, nil
@@ -123,11 +122,5 @@ func defaultPaths(paths []string, configPath string) ([]string, error) {
 	if err != nil {
 		return nil, &UsageError{Err: fmt.Errorf("configuration: %w", err)}
 	}
-	if len(settings.Paths) > 0 {
-		return settings.Paths, nil
-	}
-	if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
-		return nil, Usagef("no PATH given, no paths in qbank.toml and no %s/ directory here", DefaultBankDir)
-	}
-	return []string{DefaultBankDir}, nil
+	return bankPaths(nil, settings.Paths)
 }

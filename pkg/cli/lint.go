@@ -2,7 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -160,7 +160,20 @@ func writeReport(io_ *iostreams.IOStreams, format, colorMode string, in *report.
 		return &UsageError{Err: err}
 	}
 	io_.ColorMode = colorMode
-	return f.Write(writerOf(io_.Out), in, report.Options{Color: format == "text" && io_.ColorOut()})
+	return f.Write(io_.Out, in, report.Options{Color: format == "text" && io_.ColorOut()})
 }
 
-func writerOf(w io.Writer) io.Writer { return w }
+// bankPaths returns the paths a command works on: those given on the
+// command line, else the paths of qbank.toml, else questions/.
+func bankPaths(given, configured []string) ([]string, error) {
+	switch {
+	case len(given) > 0:
+		return given, nil
+	case len(configured) > 0:
+		return configured, nil
+	}
+	if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
+		return nil, Usagef("no PATH given, no paths in qbank.toml and no %s/ directory here", DefaultBankDir)
+	}
+	return []string{DefaultBankDir}, nil
+}

@@ -165,12 +165,9 @@ func (o *CIOptions) resolve(opts *LintOptions) (*config.Config, []string, error)
 		settings.SetPaths(opts.Paths)
 	}
 	o.Settings = settings
-	paths := settings.Paths
-	if len(paths) == 0 {
-		if st, err := os.Stat(DefaultBankDir); err != nil || !st.IsDir() {
-			return nil, nil, Usagef("no PATH given, no paths in qbank.toml and no %s/ directory here", DefaultBankDir)
-		}
-		paths = []string{DefaultBankDir}
+	paths, err := bankPaths(nil, settings.Paths)
+	if err != nil {
+		return nil, nil, err
 	}
 	return settings, paths, nil
 }

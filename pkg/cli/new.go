@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,7 +44,7 @@ The bank id defaults to the file name; an existing file is never replaced.`,
 			if opts.ID == "" {
 				opts.ID = suggest.Kebab(strings.TrimSuffix(filepath.Base(opts.File), filepath.Ext(opts.File)))
 			}
-			if !idRe.MatchString(opts.ID) {
+			if suggest.Kebab(opts.ID) != opts.ID {
 				return Usagef("--id %q is not kebab-case (lowercase letters, digits, single hyphens)", opts.ID)
 			}
 			if opts.Title == "" {
@@ -62,8 +61,6 @@ The bank id defaults to the file name; an existing file is never replaced.`,
 	cmd.Flags().StringVar(&opts.Topic, "topic", "", "bank topic, e.g. Python")
 	return cmd
 }
-
-var idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func newRun(opts *NewOptions) error {
 	schemaLine := "# Editors validate this file when its first line is #:schema followed by\n# the path of qbank's schema/qbank.schema.json."

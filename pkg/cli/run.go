@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -171,7 +172,7 @@ func runRun(opts *RunCmdOptions) error {
 	return nil
 }
 
-func section(w interface{ Write([]byte) (int, error) }, name string, b []byte, truncated bool) {
+func section(w io.Writer, name string, b []byte, truncated bool) {
 	if len(b) == 0 {
 		fmt.Fprintf(w, "%s: (empty)\n", name)
 		return

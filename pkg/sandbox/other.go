@@ -23,12 +23,6 @@ type launchEnv struct {
 	scratchBase string
 }
 
-func (e *launchEnv) cleanup() {
-	if e != nil && e.scratchBase != "" {
-		os.RemoveAll(e.scratchBase)
-	}
-}
-
 func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launchEnv, error) {
 	if runtime.GOOS == "windows" {
 		// The zygote forks, and Windows has no fork: use WSL, which is Linux.

@@ -675,3 +675,11 @@ func (p *Pool) zygoteArgs(conf map[string]any) []string {
 	// The environment is our allow-list, so -E buys nothing.
 	return []string{p.interp.Path, "-s", "-S", "-B", "-c", zygoteSource, "3", "4", string(b)}
 }
+
+// cleanup removes the scratch directories of a launch environment; every
+// platform's launchEnv keeps them under scratchBase.
+func (e *launchEnv) cleanup() {
+	if e != nil && e.scratchBase != "" {
+		os.RemoveAll(e.scratchBase)
+	}
+}

@@ -26,12 +26,6 @@ type launchEnv struct {
 	limits      Limits
 }
 
-func (e *launchEnv) cleanup() {
-	if e != nil && e.scratchBase != "" {
-		os.RemoveAll(e.scratchBase)
-	}
-}
-
 func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launchEnv, error) {
 	env := &launchEnv{interp: interp, limits: limits}
 	env.landlockABI = landlockABI()

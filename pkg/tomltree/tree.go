@@ -230,21 +230,10 @@ func PositionIn(src []byte, lines []int, off int) Position {
 
 // Line returns the text of a 1-based line, without its line ending.
 func (d *Document) Line(n int) string {
-	lines := d.lineStarts()
-	if n < 1 || n > len(lines) {
+	if n < 1 || n > len(d.lineStarts()) {
 		return ""
 	}
-	start := lines[n-1]
-	end := len(d.Src)
-	if n < len(lines) {
-		end = lines[n] - 1
-	}
-	if end > start && d.Src[end-1] == '\r' {
-		end--
-	}
-	if end < start {
-		end = start
-	}
+	start, end := d.LineOffset(n)
 	return string(d.Src[start:end])
 }
 
