@@ -16,9 +16,9 @@ import (
 	"github.com/qbank-dev/qbank/pkg/report"
 )
 
-// schemasDir is the shared directory with the official SARIF schemas.
+// schemasDir holds the official SARIF schemas (copied into testdata).
 func schemasDir(t *testing.T) string {
-	return filepath.Join(testtool.RepoRoot(t), "..", "shared", "schemas")
+	return filepath.Join(testtool.RepoRoot(t), "testdata", "schemas")
 }
 
 // ValidateSARIF checks a SARIF log against the official 2.1.0 schema with
@@ -29,7 +29,7 @@ func validateSARIF(t *testing.T, log []byte) {
 	t.Helper()
 	dir := schemasDir(t)
 	if _, err := os.Stat(filepath.Join(dir, "sarif-schema-2.1.0-errata01.json")); err != nil {
-		testtool.Missing(t, "the shared SARIF schemas ("+dir+")")
+		testtool.Missing(t, "the SARIF schemas ("+dir+")")
 	}
 
 	// jsonschema/v5, errata01 (draft-04).

@@ -38,12 +38,12 @@ func Golden(t *testing.T, name string, got []byte) {
 	testtool.Golden(t, filepath.Join(testtool.RepoRoot(t), "testdata", "export", name), got, *Update)
 }
 
-// SchemasDir is the shared offline schema directory beside the clone.
+// SchemasDir is the offline schema directory, testdata/schemas.
 func SchemasDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(testtool.RepoRoot(t), "..", "shared", "schemas")
+	dir := filepath.Join(testtool.RepoRoot(t), "testdata", "schemas")
 	if _, err := os.Stat(filepath.Join(dir, "qti21", "imsqti_v2p1.xsd")); err != nil {
-		testtool.Missing(t, "the shared schemas directory ../shared/schemas")
+		testtool.Missing(t, "the schemas directory testdata/schemas")
 	}
 	return dir
 }
