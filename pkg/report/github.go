@@ -7,19 +7,32 @@ import (
 	"strings"
 
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/safetext"
 )
 
 // GitHub is GitHub Actions workflow commands, one annotation per finding:
 //
 //	::error file=q/a.toml,line=12,endLine=12,col=3,endColumn=9,title=QB201 id-format::message
 //
+// Every field is first escaped onto one line (safetext.Line), then
 // escaped as actions/toolkit's command.ts does. Errors become ::error,
 // warnings ::warning and infos ::notice. GitHub shows at most 10
 // annotations of each kind per step (50 per job), so `qbank lint` prints
 // these next to the text report rather than instead of it.
-var GitHub = &Format{Name: "github", Summary: "GitHub Actions workflow commands (annotations)", Write: writeGitHub}
+var GitHub = &Format{Name: "github", Summary: "GitHub Actions workflow commands (annotations)", Kind: Terminal,
+	write: writeGitHub, commands: isAnnotation}
 
 func init() { Register(GitHub) }
+
+// isAnnotation accepts the lines GitHubAnnotation makes.
+func isAnnotation(line string) bool {
+	for _, c := range []string{"error", "warning", "notice"} {
+		if strings.HasPrefix(line, "::"+c+" file=") {
+			return true
+		}
+	}
+	return false
+}
 
 // GitHubCommand maps a severity to a workflow command.
 func GitHubCommand(s lint.Severity) string {
@@ -32,17 +45,20 @@ func GitHubCommand(s lint.Severity) string {
 	return "notice"
 }
 
-func writeGitHub(w io.Writer, in *Input, _ Options) error {
+func writeGitHub(w io.Writer, v *View, _ Options) error {
 	bw := bufio.NewWriter(w)
-	for _, d := range in.Diagnostics {
+	for _, d := range v.Diagnostics {
 		fmt.Fprintln(bw, GitHubAnnotation(d))
 	}
 	return bw.Flush()
 }
 
-// GitHubAnnotation is the workflow command of one finding.
+// GitHubAnnotation is the workflow command of one finding, on one line:
+// its fields are escaped with safetext.Line, then with EscapeProperty or
+// EscapeData.
 func GitHubAnnotation(d lint.Diagnostic) string {
-	props := []string{"file=" + EscapeProperty(d.File)}
+	l := safetext.Line
+	props := []string{"file=" + EscapeProperty(l(d.File))}
 	if d.Line > 0 {
 		props = append(props, fmt.Sprintf("line=%d", d.Line))
 		if d.EndLine >= d.Line {
@@ -56,10 +72,10 @@ func GitHubAnnotation(d lint.Diagnostic) string {
 			}
 		}
 	}
-	props = append(props, "title="+EscapeProperty(d.Code+" "+d.Rule))
-	msg := d.Message
+	props = append(props, "title="+EscapeProperty(l(d.Code)+" "+l(d.Rule)))
+	msg := l(d.Message)
 	if d.Hint != "" {
-		msg += "\nhint: " + d.Hint
+		msg += "\nhint: " + l(d.Hint)
 	}
 	return "::" + GitHubCommand(d.Severity) + " " + strings.Join(props, ",") + "::" + EscapeData(msg)
 }

@@ -12,7 +12,8 @@ import (
 const JSONVersion = 1
 
 // JSON is the machine report described by schema/report.schema.json.
-var JSON = &Format{Name: "json", Summary: "machine report (schema/report.schema.json)", Write: writeJSON}
+// Its strings are escaped with safetext.EscapeString (see the package doc).
+var JSON = NewFormat("json", "machine report (schema/report.schema.json)", Data, writeJSON)
 
 func init() { Register(JSON) }
 
@@ -32,14 +33,14 @@ type jsonSummary struct {
 	Infos     int `json:"infos"`
 }
 
-func writeJSON(w io.Writer, in *Input, _ Options) error {
-	c := lint.Count(in.Diagnostics)
+func writeJSON(w io.Writer, v *View, _ Options) error {
+	c := lint.Count(v.Diagnostics)
 	r := jsonReport{
 		Version:     JSONVersion,
-		Tool:        in.Tool,
-		Summary:     jsonSummary{Files: len(in.Files), Questions: in.Questions, Errors: c.Errors, Warnings: c.Warnings, Infos: c.Infos},
-		Notes:       in.Notes,
-		Diagnostics: in.Diagnostics,
+		Tool:        v.Tool,
+		Summary:     jsonSummary{Files: len(v.Files), Questions: v.Questions, Errors: c.Errors, Warnings: c.Warnings, Infos: c.Infos},
+		Notes:       v.Notes,
+		Diagnostics: v.Diagnostics,
 	}
 	if r.Diagnostics == nil {
 		r.Diagnostics = []lint.Diagnostic{}

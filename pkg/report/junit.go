@@ -15,8 +15,9 @@ import (
 // that belong to no question (syntax errors, the bank table, duplicate
 // bank ids). A finding belongs to the question whose table holds it. A case with an error or warning fails: its <failure> lists
 // all its findings. Info findings alone do not fail a case; they are in its
-// <system-out>.
-var JUnit = &Format{Name: "junit", Summary: "JUnit XML, one test case per question", Write: writeJUnit}
+// <system-out>. Its strings are escaped with safetext.EscapeString (see the
+// package doc), so the document is well-formed XML 1.0.
+var JUnit = NewFormat("junit", "JUnit XML, one test case per question", Data, writeJUnit)
 
 func init() { Register(JUnit) }
 
@@ -66,22 +67,24 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-func writeJUnit(w io.Writer, in *Input, _ Options) error {
+func writeJUnit(w io.Writer, v *View, _ Options) error {
+	// Group by raw path: two paths may escape alike.
 	byFile := map[string][]lint.Diagnostic{}
-	for _, d := range in.Diagnostics {
-		byFile[d.File] = append(byFile[d.File], d)
+	for i, d := range v.Diagnostics {
+		byFile[v.raw[i].File] = append(byFile[v.raw[i].File], d)
 	}
-	out := junitSuites{Name: orDefault(in.Tool.Name, "qbank")}
+	out := junitSuites{Name: orDefault(v.Tool.Name, "qbank")}
 	known := map[string]bool{}
-	for _, f := range in.Files {
-		known[f.Path] = true
-		out.Suites = append(out.Suites, junitSuiteOf(f, byFile[f.Path], in.Skipped))
+	for i := range v.Files {
+		raw := v.Files[i].src.Path
+		known[raw] = true
+		out.Suites = append(out.Suites, junitSuiteOf(&v.Files[i], byFile[raw]))
 	}
 	// Findings in files the input does not list (should not happen).
-	for _, d := range in.Diagnostics {
-		if !known[d.File] {
-			known[d.File] = true
-			out.Suites = append(out.Suites, junitSuiteOf(&lint.File{Path: d.File}, byFile[d.File], nil))
+	for i, d := range v.Diagnostics {
+		if raw := v.raw[i].File; !known[raw] {
+			known[raw] = true
+			out.Suites = append(out.Suites, junitSuiteOf(&ViewFile{Path: d.File}, byFile[raw]))
 		}
 	}
 	for _, s := range out.Suites {
@@ -94,40 +97,29 @@ func writeJUnit(w io.Writer, in *Input, _ Options) error {
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("junit: %w", err)
+		return err
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
 }
 
-func junitSuiteOf(f *lint.File, diags []lint.Diagnostic, skipped map[string]string) junitSuite {
-	bankID := ""
-	if f.Bank != nil {
-		bankID = f.Bank.ID
-	}
-	class := orDefault(bankID, f.Path)
+func junitSuiteOf(f *ViewFile, diags []lint.Diagnostic) junitSuite {
+	class := orDefault(f.Bank, f.Path)
 	s := junitSuite{Name: f.Path, File: f.Path, Time: "0"}
 	fileCase := junitCase{Name: FileCase, Classname: class, File: f.Path, Time: "0"}
 	var qcases []junitCase
 	var starts []int
-	if f.Bank != nil {
-		for _, q := range f.Bank.Questions {
-			name := q.ID
-			if name == "" {
-				name = fmt.Sprintf("question #%d", q.Index+1)
-			}
-			c := junitCase{Name: name, Classname: class, File: f.Path, Time: "0"}
-			if why, ok := skipped[q.FullID()]; ok {
-				c.Skip = &junitSkipped{Message: why}
-			}
-			if q.Node != nil {
-				c.Line = f.Position(q.Node.Start).Line
-				starts = append(starts, q.Node.Start)
-			} else {
-				starts = append(starts, -1)
-			}
-			qcases = append(qcases, c)
+	for _, q := range f.Questions {
+		name := q.ID
+		if name == "" {
+			name = fmt.Sprintf("question #%d", q.Index+1)
 		}
+		c := junitCase{Name: name, Classname: class, File: f.Path, Time: "0", Line: q.Line}
+		if q.Skipped {
+			c.Skip = &junitSkipped{Message: q.SkipReason}
+		}
+		starts = append(starts, q.Start)
+		qcases = append(qcases, c)
 	}
 	for _, d := range diags {
 		// The question whose table starts last at or before the finding

@@ -1,15 +1,53 @@
 // Package report renders the diagnostics of a run: the human text report
 // with code frames, and the machine formats. Every format is a Format value
 // in one registry, looked up by name.
+//
+// # Escaping contract
+//
+// Every string of a report that comes from a bank, a file name or a snippet
+// (file paths, question and bank ids, rule names, messages and hints, which
+// embed exception types, modules and messages, error and requires values;
+// related locations' messages; notes; skip reasons) is escaped by one
+// function, pkg/safetext, before any writer sees it: Format.Write turns the
+// Input into a View whose strings are all escaped for the format's Kind, and
+// a writer is only ever given the View. A writer added later (a diff, stats,
+// an HTML page, an editor hover) is registered with NewFormat and inherits
+// the escaping, and FuzzWriters drives every registered format.
+//
+// Terminal formats (text, concise, github) escape with safetext.Line: the
+// output has no C0 control but the format's own newlines (and, with colour,
+// the text format's own SGR sequences), no DEL, no C1 control (U+0080–U+009F,
+// NEL included), no bidirectional control, no U+2028/U+2029 and no invalid
+// UTF-8: each becomes visible text (`\x1b`, `\r`, `\n`, `\u0085`, `\u202e`,
+// `\xff`). A newline inside a message shows as `\n`, so one finding stays one
+// line. No output line of any format starts, after blanks, with a CI workflow
+// command ("::", "##vso[", "##[") other than the github format's own
+// annotations: every other such line is prefixed with safetext.LinePrefix.
+// The github format then applies GitHub's own escaping on top (data: % CR LF;
+// properties: % CR LF : ,), so a file name cannot add properties and a
+// message cannot end its annotation.
+//
+// Data formats (json, sarif, junit) escape with safetext.EscapeString: the
+// same rewriting, except that newlines and tabs are kept (the encoder writes
+// them as \n or &#xA;). Nothing is dropped: a hostile character is kept as
+// visible text, so every decoded value is itself safe to print, and the
+// documents are valid JSON and well-formed XML 1.0 (which forbids most
+// controls and U+FFFE/U+FFFF). Two values keep the raw data, in an encoding
+// that is safe by itself: SARIF's artifactLocation.uri percent-encodes the
+// file's real path, and its partialFingerprints hash the raw values.
+// Rules' own metadata (codes, names, docs, examples) is qbank's text and is
+// not escaped.
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/safetext"
 )
 
 // Input is everything a report may show.
@@ -41,11 +79,47 @@ type Options struct {
 	Color bool
 }
 
-// Format is one output format.
+// Kind says how a format escapes user-derived text (see the package doc).
+type Kind int
+
+const (
+	// Terminal formats are read by people and CI runners, line by line:
+	// every string is escaped onto one line (safetext.Line).
+	Terminal Kind = iota
+	// Data formats are read by programs (JSON, XML): strings keep their
+	// newlines and tabs (safetext.EscapeString), the encoder does the rest.
+	Data
+)
+
+// Format is one output format. Make one with NewFormat.
 type Format struct {
 	Name    string
 	Summary string
-	Write   func(w io.Writer, in *Input, opts Options) error
+	Kind    Kind
+	write   func(w io.Writer, v *View, opts Options) error
+	// commands accepts the output lines that are the format's own CI
+	// workflow commands (the github format's annotations); every other
+	// line a runner could read as a command is guarded.
+	commands func(line string) bool
+}
+
+// NewFormat makes a format whose write function is given only the escaped
+// View of a report's input.
+func NewFormat(name, summary string, kind Kind, write func(w io.Writer, v *View, opts Options) error) *Format {
+	return &Format{Name: name, Summary: summary, Kind: kind, write: write}
+}
+
+// Write renders in in the format. It escapes every user-derived string of
+// in for the format's Kind (NewView), runs the format's writer on that
+// View, and guards every output line a CI runner could read as a workflow
+// command, before writing anything to w.
+func (f *Format) Write(w io.Writer, in *Input, opts Options) error {
+	var buf bytes.Buffer
+	if err := f.write(&buf, NewView(in, f.Kind), opts); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, safetext.GuardLines(buf.String(), f.commands))
+	return err
 }
 
 var formats []*Format
@@ -75,8 +149,10 @@ func Names() []string {
 
 // Summary is the closing line of a text report:
 // "3 errors, 1 warning in 2 files, 14 questions".
-func Summary(in *Input) string {
-	c := lint.Count(in.Diagnostics)
+func Summary(in *Input) string { return summary(in.Diagnostics, len(in.Files), in.Questions) }
+
+func summary(diags []lint.Diagnostic, files, questions int) string {
+	c := lint.Count(diags)
 	var parts []string
 	add := func(n int, word string) {
 		if n > 0 {
@@ -90,7 +166,7 @@ func Summary(in *Input) string {
 	if len(parts) > 0 {
 		head = strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("%s in %s, %s", head, plural(len(in.Files), "file"), plural(in.Questions, "question"))
+	return fmt.Sprintf("%s in %s, %s", head, plural(files, "file"), plural(questions, "question"))
 }
 
 func plural(n int, word string) string {

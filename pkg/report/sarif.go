@@ -25,7 +25,11 @@ import (
 // character columns of the other formats. partialFingerprints["qbank/v1"]
 // hashes the rule, the file, the question and the message, not the line, so
 // an alert keeps its identity when lines move above it.
-var SARIF = &Format{Name: "sarif", Summary: "SARIF 2.1.0 log for code scanning", Write: writeSARIF}
+//
+// Text (messages, rule names of findings, the question property, notes) is
+// escaped with safetext.EscapeString; the URI percent-encodes the real path
+// and the fingerprint hashes the raw values (see the package doc).
+var SARIF = NewFormat("sarif", "SARIF 2.1.0 log for code scanning", Data, writeSARIF)
 
 func init() { Register(SARIF) }
 
@@ -148,33 +152,30 @@ func SARIFLevel(s lint.Severity) string {
 	return "none"
 }
 
-func writeSARIF(w io.Writer, in *Input, _ Options) error {
-	files := map[string]*lint.File{}
-	for _, f := range in.Files {
-		files[f.Path] = f
-	}
+func writeSARIF(w io.Writer, v *View, _ Options) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name: orDefault(in.Tool.Name, "qbank"), Version: in.Tool.Version,
-			InformationURI: orDefault(in.Tool.URI, toolURI),
+			Name: orDefault(v.Tool.Name, "qbank"), Version: v.Tool.Version,
+			InformationURI: orDefault(v.Tool.URI, toolURI),
 			Rules:          []sarifRule{},
 		}},
 		ColumnKind: "utf16CodeUnits",
 		Results:    []sarifResult{},
 	}
 	index := map[string]int{}
-	for _, r := range in.Rules {
+	for _, r := range v.Rules {
 		index[r.Code] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(r))
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
-	for _, n := range in.Notes {
+	for _, n := range v.Notes {
 		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "note", Message: sarifMessage{Text: n}})
 	}
 	run.Invocations = []sarifInvocation{inv}
 
 	seen := map[string]int{}
-	for _, d := range in.Diagnostics {
+	for i, d := range v.Diagnostics {
+		raw := v.raw[i]
 		ri, ok := index[d.Code]
 		if !ok {
 			// A rule the input does not describe: describe it minimally so
@@ -193,17 +194,18 @@ func writeSARIF(w io.Writer, in *Input, _ Options) error {
 		res := sarifResult{
 			RuleID: d.Code, RuleIndex: ri, Level: SARIFLevel(d.Severity),
 			Message:   sarifMessage{Text: msg},
-			Locations: []sarifLocation{{PhysicalLocation: physical(files[d.File], d.File, d.Line, d.Column, d.EndLine, d.EndColumn)}},
+			Locations: []sarifLocation{{PhysicalLocation: physical(v.file(raw.File), raw.File, d.Line, d.Column, d.EndLine, d.EndColumn)}},
 		}
-		for i, r := range d.Related {
-			id := i + 1
-			loc := sarifLocation{ID: &id, PhysicalLocation: physical(files[r.File], r.File, r.Line, r.Column, 0, 0)}
+		for j, r := range d.Related {
+			id := j + 1
+			rawPath := raw.Related[j].File
+			loc := sarifLocation{ID: &id, PhysicalLocation: physical(v.file(rawPath), rawPath, r.Line, r.Column, 0, 0)}
 			if r.Message != "" {
 				loc.Message = &sarifMessage{Text: r.Message}
 			}
 			res.RelatedLocations = append(res.RelatedLocations, loc)
 		}
-		fp := fingerprint(d)
+		fp := fingerprint(raw)
 		seen[fp]++
 		if n := seen[fp]; n > 1 {
 			fp = fmt.Sprintf("%s:%d", fp, n)
@@ -294,7 +296,9 @@ func SARIFURI(path string) (uri string, relative bool) {
 	return (&url.URL{Path: p}).EscapedPath(), true
 }
 
-func physical(f *lint.File, path string, line, col, endLine, endCol int) sarifPhysicalLocation {
+// physical is a location; path is the raw path, which the URI
+// percent-encodes.
+func physical(f *ViewFile, path string, line, col, endLine, endCol int) sarifPhysicalLocation {
 	uri, rel := SARIFURI(path)
 	al := sarifArtifactLocation{URI: uri}
 	if rel {
@@ -314,11 +318,11 @@ func physical(f *lint.File, path string, line, col, endLine, endCol int) sarifPh
 
 // utf16Col converts a 1-based column in characters into one in UTF-16
 // code units, using the file's text; without it the column is kept.
-func utf16Col(f *lint.File, line, col int) int {
-	if f == nil || f.Doc == nil || f.Doc.Src == nil {
+func utf16Col(f *ViewFile, line, col int) int {
+	if f == nil || f.src.Doc == nil || f.src.Doc.Src == nil {
 		return col
 	}
-	runes := []rune(f.Doc.Line(line))
+	runes := []rune(f.src.Doc.Line(line))
 	n := 1
 	for i := 0; i < col-1; i++ {
 		if i < len(runes) {

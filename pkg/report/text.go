@@ -5,21 +5,21 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/fatih/color"
 
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/safetext"
 )
 
 // Text is the human report: one headline per finding
 // ("file:line:col: severity code name: message"), a frame of the offending
 // line with a caret under the span, the fix hint, and a summary line.
-var Text = &Format{Name: "text", Summary: "human report with code frames (default)", Write: writeText}
+var Text = NewFormat("text", "human report with code frames (default)", Terminal, writeText)
 
 // Concise is one line per finding, for editors' problem matchers.
-var Concise = &Format{Name: "concise", Summary: "one line per finding: file:line:col: severity code name: message", Write: writeConcise}
+var Concise = NewFormat("concise", "one line per finding: file:line:col: severity code name: message", Terminal, writeConcise)
 
 func init() {
 	Register(Text)
@@ -53,35 +53,35 @@ func newPalette(on bool) *palette {
 	return p
 }
 
-// Headline is a diagnostic's first line, without colour.
+// Headline is a diagnostic's first line, without colour, escaped onto one
+// line (safetext.Line), as the concise format prints it. A caller that
+// prints it on a line of its own should still guard the line
+// (safetext.GuardLines), as Format.Write does: a file name may start it.
 func Headline(d lint.Diagnostic) string {
-	return fmt.Sprintf("%s:%d:%d: %s %s %s: %s", d.File, d.Line, d.Column, d.Severity, d.Code, d.Rule, d.Message)
+	l := safetext.Line
+	return fmt.Sprintf("%s:%d:%d: %s %s %s: %s", l(d.File), d.Line, d.Column, d.Severity, l(d.Code), l(d.Rule), l(d.Message))
 }
 
-func writeConcise(w io.Writer, in *Input, _ Options) error {
+func writeConcise(w io.Writer, v *View, _ Options) error {
 	bw := bufio.NewWriter(w)
-	for _, d := range in.Diagnostics {
+	for _, d := range v.Diagnostics {
 		fmt.Fprintln(bw, Headline(d))
 	}
 	return bw.Flush()
 }
 
-func writeText(w io.Writer, in *Input, opts Options) error {
+func writeText(w io.Writer, v *View, opts Options) error {
 	p := newPalette(opts.Color)
-	files := map[string]*lint.File{}
-	for _, f := range in.Files {
-		files[f.Path] = f
-	}
 	bw := bufio.NewWriter(w)
-	for _, d := range in.Diagnostics {
+	for i, d := range v.Diagnostics {
 		fmt.Fprintf(bw, "%s %s %s: %s\n",
 			p.bold.Sprintf("%s:%d:%d:", d.File, d.Line, d.Column),
 			p.sev[d.Severity].Sprint(d.Severity.String()),
 			p.c.Sprintf("%s %s", d.Code, d.Rule),
 			d.Message)
 		gutter := 0
-		if f := files[d.File]; f != nil && f.Doc != nil && f.Doc.Src != nil {
-			gutter = writeFrame(bw, p, f, d)
+		if f := v.fileOf(i); f != nil && f.src.Doc != nil && f.src.Doc.Src != nil {
+			gutter = writeFrame(bw, p, f.src, d)
 		}
 		pad := strings.Repeat(" ", gutter)
 		if d.Hint != "" {
@@ -92,11 +92,11 @@ func writeText(w io.Writer, in *Input, opts Options) error {
 		}
 		fmt.Fprintln(bw)
 	}
-	for _, n := range in.Notes {
+	for _, n := range v.Notes {
 		fmt.Fprintln(bw, p.dim.Sprint(n))
 	}
-	sum := Summary(in)
-	c := lint.Count(in.Diagnostics)
+	sum := summary(v.Diagnostics, len(v.Files), v.Questions)
+	c := lint.Count(v.Diagnostics)
 	switch {
 	case c.Errors > 0:
 		sum = p.sev[lint.Error].Sprint(sum)
@@ -151,7 +151,9 @@ func writeFrame(w io.Writer, p *palette, f *lint.File, d lint.Diagnostic) int {
 }
 
 // displayRunes makes a source line safe and aligned for a terminal: tabs
-// become four spaces, control characters a visible replacement.
+// become four spaces, every character safetext escapes (controls, bidi
+// controls, separators) a visible replacement of width one, so that the
+// caret stays under its span.
 func displayRunes(rs []rune) string {
 	var b strings.Builder
 	for _, r := range rs {
@@ -166,7 +168,7 @@ func displayRune(r rune) string {
 		return "    "
 	case r == '\r':
 		return ""
-	case unicode.IsControl(r) || isBidi(r):
+	case r < 0x20 || safetext.Unsafe(r):
 		return "\uFFFD"
 	}
 	return string(r)
@@ -178,8 +180,4 @@ func width(rs []rune) int {
 		n += utf8.RuneCountInString(displayRune(r))
 	}
 	return n
-}
-
-func isBidi(r rune) bool {
-	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
 }

@@ -1,22 +1,35 @@
-// Package safetext renders untrusted bytes (snippet output) so they are safe to show on terminals, in JSON and in CI logs.
+// Package safetext renders untrusted text (snippet output, bank strings,
+// file names) so that it is safe to show on terminals, in CI logs and in
+// the values of JSON and XML reports. It is the one escaping function of
+// qbank's output: pkg/report applies it to every user-derived string before
+// any format writes it.
 //
-// Escape keeps printable UTF-8 text (including '\n' and '\t') unchanged and rewrites
-// everything that a terminal, a log viewer or a CI runner could interpret:
+// Escape (and EscapeString) keep printable UTF-8 text, '\n' and '\t'
+// unchanged and rewrite everything that a terminal, a log viewer or a CI
+// runner could interpret, as visible text:
 //
 //   - C0 control characters other than '\n' and '\t' become `\xNN` (so ESC becomes
 //     the four visible characters `\x1b` and ANSI CSI/OSC sequences become inert);
-//     '\r' becomes `\r`, so a snippet cannot overwrite the start of a line.
-//   - DEL and the C1 controls U+0080–U+009F become `\u007f`, `\u0085`, ...
-//   - Bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069)
-//     and the Unicode line/paragraph separators U+2028/U+2029 become `\u202e` etc.
+//     '\r' becomes `\r`, so the text cannot overwrite the start of a line.
+//   - DEL and the C1 controls U+0080–U+009F (CSI, NEL, …) become `\u007f`, `\u0085`, ...
+//   - Bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069),
+//     the Unicode line/paragraph separators U+2028/U+2029 and the
+//     noncharacters U+FFFE/U+FFFF (not allowed in XML) become `\u202e` etc.
 //   - Bytes that are not valid UTF-8 become `\xNN` (e.g. `\xff`).
 //   - A line whose first non-blank characters are `::` (GitHub Actions workflow
 //     commands), `##vso[` or `##[` (Azure Pipelines logging commands) is prefixed
 //     with LinePrefix ("| "), so the runner never sees a command at line start.
-//     "Blank" is any Unicode white space, since runners trim it before parsing.
+//     "Blank" is any Unicode white space (and U+FEFF, U+200B), since runners trim
+//     it before parsing.
 //
-// The backslash itself is not escaped: the output is meant for humans and logs,
-// not to be decoded back. Compare raw bytes, render with Escape.
+// Line is the same for text that must stay on one line (a report headline, a
+// GitHub annotation): '\n' and '\t' become `\n` and `\t` too.
+//
+// The result never contains a character that Escape or Line would rewrite,
+// and both are idempotent: escaping escaped text changes nothing, so a
+// string may safely pass through them twice. The backslash itself is not
+// escaped: the output is meant for humans and logs, not to be decoded back.
+// Compare raw bytes, render with Escape.
 package safetext
 
 import (
@@ -30,8 +43,18 @@ import (
 // (after white space) with a CI workflow command marker.
 const LinePrefix = "| "
 
-// Escape renders b as safe, valid UTF-8 text. See the package documentation.
-func Escape(b []byte) string {
+// Escape renders b as safe, valid UTF-8 text that may span lines. See the
+// package documentation.
+func Escape(b []byte) string { return render(b, false) }
+
+// EscapeString is Escape for a string.
+func EscapeString(s string) string { return render([]byte(s), false) }
+
+// Line renders s as safe, valid UTF-8 text on one line: as EscapeString,
+// and '\n' and '\t' become `\n` and `\t`.
+func Line(s string) string { return render([]byte(s), true) }
+
+func render(b []byte, oneLine bool) string {
 	var sb strings.Builder
 	sb.Grow(len(b) + 16)
 	for len(b) > 0 {
@@ -39,13 +62,17 @@ func Escape(b []byte) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&sb, `\x%02x`, b[0])
+		case r == '\n' && oneLine:
+			sb.WriteString(`\n`)
+		case r == '\t' && oneLine:
+			sb.WriteString(`\t`)
 		case r == '\n' || r == '\t':
 			sb.WriteRune(r)
 		case r == '\r':
 			sb.WriteString(`\r`)
 		case r < 0x20:
 			fmt.Fprintf(&sb, `\x%02x`, r)
-		case r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiOrSeparator(r):
+		case Unsafe(r):
 			fmt.Fprintf(&sb, `\u%04x`, r)
 		default:
 			sb.Write(b[:size])
@@ -56,20 +83,18 @@ func Escape(b []byte) string {
 	if !strings.Contains(out, "::") && !strings.Contains(out, "##") {
 		return out
 	}
-	lines := strings.Split(out, "\n")
-	for i, line := range lines {
-		if isCommandLine(line) {
-			lines[i] = LinePrefix + line
-		}
-	}
-	return strings.Join(lines, "\n")
+	return GuardLines(out, nil)
 }
 
-// EscapeString is Escape for a string.
-func EscapeString(s string) string { return Escape([]byte(s)) }
-
-func isBidiOrSeparator(r rune) bool {
+// Unsafe reports whether r is a character that Escape rewrites although it
+// is valid UTF-8 and not a C0 control: DEL, a C1 control, a bidirectional
+// control, U+2028/U+2029 or U+FFFE/U+FFFF.
+func Unsafe(r rune) bool {
 	switch {
+	case r < 0x20:
+		return r != '\n' && r != '\t'
+	case r == 0x7f || (r >= 0x80 && r <= 0x9f):
+		return true
 	case r == 0x061c, r == 0x200e, r == 0x200f:
 		return true
 	case r >= 0x202a && r <= 0x202e:
@@ -78,13 +103,57 @@ func isBidiOrSeparator(r rune) bool {
 		return true
 	case r == 0x2028, r == 0x2029:
 		return true
+	case r == 0xfffe, r == 0xffff:
+		return true
 	}
 	return false
 }
 
-func isCommandLine(line string) bool {
-	t := strings.TrimLeftFunc(line, func(r rune) bool {
-		return unicode.IsSpace(r) || r == 0xfeff || r == 0x200b
-	})
-	return strings.HasPrefix(t, "::") || strings.HasPrefix(t, "##vso[") || strings.HasPrefix(t, "##[")
+// IsCommandLine reports whether a CI runner could read line as a command:
+// whether, after blanks (and ANSI SGR colour sequences, which qbank's own
+// coloured output may put first), it starts with "::", "##vso[" or "##[".
+func IsCommandLine(line string) bool {
+	for {
+		t := strings.TrimLeftFunc(line, func(r rune) bool {
+			return unicode.IsSpace(r) || r == 0xfeff || r == 0x200b
+		})
+		if rest, ok := skipSGR(t); ok {
+			line = rest
+			continue
+		}
+		return strings.HasPrefix(t, "::") || strings.HasPrefix(t, "##vso[") || strings.HasPrefix(t, "##[")
+	}
+}
+
+// skipSGR strips one leading "ESC [ digits/semicolons m" sequence.
+func skipSGR(s string) (string, bool) {
+	if !strings.HasPrefix(s, "\x1b[") {
+		return s, false
+	}
+	i := 2
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == ';') {
+		i++
+	}
+	if i < len(s) && s[i] == 'm' {
+		return s[i+1:], true
+	}
+	return s, false
+}
+
+// GuardLines prefixes with LinePrefix every line of s that IsCommandLine,
+// except those that allow accepts (a format's own workflow commands); allow
+// may be nil.
+func GuardLines(s string, allow func(line string) bool) string {
+	lines := strings.Split(s, "\n")
+	changed := false
+	for i, line := range lines {
+		if IsCommandLine(line) && (allow == nil || !allow(line)) {
+			lines[i] = LinePrefix + line
+			changed = true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(lines, "\n")
 }

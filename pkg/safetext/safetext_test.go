@@ -60,7 +60,7 @@ func checkSafe(t *testing.T, in []byte, out string) {
 		t.Fatalf("Escape(%q) contains ESC: %q", in, out)
 	}
 	for _, r := range out {
-		if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f) || isBidiOrSeparator(r) {
+		if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f) || Unsafe(r) {
 			t.Fatalf("Escape(%q) contains control %U: %q", in, r, out)
 		}
 	}
@@ -86,7 +86,7 @@ func FuzzEscape(f *testing.F) {
 				plain = false
 			}
 		}
-		if plain && !isCommandLine(string(in)) && out != string(in) {
+		if plain && !IsCommandLine(string(in)) && out != string(in) {
 			t.Fatalf("plain input changed: %q -> %q", in, out)
 		}
 	})
