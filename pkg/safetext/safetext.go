@@ -16,11 +16,14 @@
 //     the Unicode line/paragraph separators U+2028/U+2029 and the
 //     noncharacters U+FFFE/U+FFFF (not allowed in XML) become `\u202e` etc.
 //   - Bytes that are not valid UTF-8 become `\xNN` (e.g. `\xff`).
+//   - `##[` and `##vso[` (any case) become `##\x5b` and `##vso\x5b` wherever
+//     they are: the Azure Pipelines agent finds `##vso[` logging commands
+//     anywhere in a line, and GitHub's runner still reads its legacy `##[`
+//     commands anywhere in a line too.
 //   - A line whose first non-blank characters are `::` (GitHub Actions workflow
-//     commands), `##vso[` or `##[` (Azure Pipelines logging commands) is prefixed
-//     with LinePrefix ("| "), so the runner never sees a command at line start.
-//     "Blank" is any Unicode white space (and U+FEFF, U+200B), since runners trim
-//     it before parsing.
+//     commands) is prefixed with LinePrefix ("| "), so the runner never sees a
+//     command at line start. "Blank" is any Unicode white space (and U+FEFF,
+//     U+200B), since runners trim it before parsing.
 //
 // Line is the same for text that must stay on one line (a report headline, a
 // GitHub annotation): '\n' and '\t' become `\n` and `\t` too.
@@ -86,6 +89,36 @@ func render(b []byte, oneLine bool) string {
 	return GuardLines(out, nil)
 }
 
+// defuse rewrites the '[' of every "##[" and "##vso[" (any case) as `\x5b`.
+func defuse(s string) string {
+	if !strings.Contains(s, "##") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "##")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		n := 0 // length of the marker before its '['
+		switch rest := s[i+2:]; {
+		case strings.HasPrefix(rest, "["):
+			n = 2
+		case len(rest) >= 4 && strings.EqualFold(rest[:3], "vso") && rest[3] == '[':
+			n = 5
+		}
+		if n == 0 {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i+n])
+		b.WriteString(`\x5b`)
+		s = s[i+n+1:]
+	}
+}
+
 // Unsafe reports whether r is a character that Escape rewrites although it
 // is valid UTF-8 and not a C0 control: DEL, a C1 control, a bidirectional
 // control, U+2028/U+2029 or U+FFFE/U+FFFF.
@@ -140,10 +173,16 @@ func skipSGR(s string) (string, bool) {
 	return s, false
 }
 
-// GuardLines prefixes with LinePrefix every line of s that IsCommandLine,
+// GuardLines makes text that is already free of control characters safe
+// for a CI log, line by line: it rewrites every "##[" and "##vso[" as
+// Escape does, and prefixes with LinePrefix every line that IsCommandLine,
 // except those that allow accepts (a format's own workflow commands); allow
 // may be nil.
 func GuardLines(s string, allow func(line string) bool) string {
+	s = defuse(s)
+	if !strings.Contains(s, "::") {
+		return s
+	}
 	lines := strings.Split(s, "\n")
 	changed := false
 	for i, line := range lines {
