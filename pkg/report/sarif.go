@@ -283,7 +283,8 @@ func orDefault(s, def string) string {
 
 // SARIFURI turns a reported path into an artifact URI: a relative
 // reference with forward slashes and percent-escapes, or a file: URI for an
-// absolute path.
+// absolute path. Every control, space, non-ASCII byte and colon of the
+// path is percent-encoded, so the URI is the real path, safe to print.
 func SARIFURI(path string) (uri string, relative bool) {
 	p := filepath.ToSlash(path)
 	if filepath.IsAbs(path) || strings.HasPrefix(p, "/") {
@@ -293,7 +294,9 @@ func SARIFURI(path string) (uri string, relative bool) {
 		return (&url.URL{Scheme: "file", Path: p}).String(), false
 	}
 	p = strings.TrimPrefix(p, "./")
-	return (&url.URL{Path: p}).EscapedPath(), true
+	// A colon is escaped too: in the first segment of a relative reference
+	// it would read as a scheme ("::x.toml", "c:x.toml").
+	return strings.ReplaceAll((&url.URL{Path: p}).EscapedPath(), ":", "%3A"), true
 }
 
 // physical is a location; path is the raw path, which the URI
