@@ -387,6 +387,16 @@ func TestHeadlineEscapes(t *testing.T) {
 	if got := report.Headline(d); got != want {
 		t.Errorf("Headline = %q, want %q", got, want)
 	}
+	for file, want := range map[string]string{
+		":":               "| ::1:2: error QB505 raises: m",
+		"::error::x.toml": "| ::error::x.toml:1:2: error QB505 raises: m",
+		"##vso[x].toml":   `##vso\x5bx].toml:1:2: error QB505 raises: m`,
+	} {
+		d := lint.Diagnostic{File: file, Line: 1, Column: 2, Severity: lint.Error, Code: "QB505", Rule: "raises", Message: "m"}
+		if got := report.Headline(d); got != want {
+			t.Errorf("Headline(file %q) = %q, want %q", file, got, want)
+		}
+	}
 }
 
 // TestOneLinePerFinding: a newline in a message stays visible, on its line.

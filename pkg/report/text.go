@@ -53,13 +53,14 @@ func newPalette(on bool) *palette {
 	return p
 }
 
-// Headline is a diagnostic's first line, without colour, escaped onto one
-// line (safetext.Line), as the concise format prints it. A caller that
-// prints it on a line of its own should still guard the line
-// (safetext.GuardLines), as Format.Write does: a file name may start it.
+// Headline is a diagnostic's first line, without colour, as the concise
+// format prints it: its fields are escaped onto one line (safetext.Line),
+// and the line is guarded (safetext.GuardLines) so that it is safe to
+// print on a line of its own (a file name starts it).
 func Headline(d lint.Diagnostic) string {
 	l := safetext.Line
-	return fmt.Sprintf("%s:%d:%d: %s %s %s: %s", l(d.File), d.Line, d.Column, d.Severity, l(d.Code), l(d.Rule), l(d.Message))
+	return safetext.GuardLines(fmt.Sprintf("%s:%d:%d: %s %s %s: %s",
+		l(d.File), d.Line, d.Column, d.Severity, l(d.Code), l(d.Rule), l(d.Message)), nil)
 }
 
 func writeConcise(w io.Writer, v *View, _ Options) error {
