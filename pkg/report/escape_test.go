@@ -306,21 +306,19 @@ func checkJUnit(t *testing.T, out []byte, in *report.Input) {
 	}
 	q := in.Files[0].Bank.Questions[0]
 	c := s.Cases[1]
-	if c.Name != orName(esc(q.ID)) || c.Classname != orName(esc(q.Bank.ID), esc(in.Files[0].Path)) {
+	name, class := esc(q.ID), esc(q.Bank.ID)
+	if name == "" {
+		name = "question #1"
+	}
+	if class == "" {
+		class = esc(in.Files[0].Path)
+	}
+	if c.Name != name || c.Classname != class {
 		t.Fatalf("junit: case %q class %q, want %q %q", c.Name, c.Classname, esc(q.ID), esc(q.Bank.ID))
 	}
 	if c.Failure == nil || !strings.Contains(c.Failure.Message, esc(in.Diagnostics[1].Message)) {
 		t.Fatalf("junit: failure %+v lacks %q", c.Failure, esc(in.Diagnostics[1].Message))
 	}
-}
-
-func orName(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return "question #1"
 }
 
 // formats are the registered formats, with and without colour.

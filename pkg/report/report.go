@@ -110,15 +110,22 @@ func NewFormat(name, summary string, kind Kind, write func(w io.Writer, v *View,
 }
 
 // Write renders in in the format. It escapes every user-derived string of
-// in for the format's Kind (NewView), runs the format's writer on that
-// View, and guards every output line a CI runner could read as a workflow
-// command, before writing anything to w.
+// in for the format's Kind (NewView) and runs the format's writer on that
+// View. For a Terminal format it then guards, as a last net, every output
+// line a CI runner could read as a command (safetext.GuardLines), before
+// writing anything to w. A Data format needs no net (its encoder writes
+// newlines in values as escapes, so no value starts a line) and must not
+// get one (it would rewrite inside JSON strings).
 func (f *Format) Write(w io.Writer, in *Input, opts Options) error {
 	var buf bytes.Buffer
 	if err := f.write(&buf, NewView(in, f.Kind), opts); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, safetext.GuardLines(buf.String(), f.commands))
+	out := buf.String()
+	if f.Kind == Terminal {
+		out = safetext.GuardLines(out, f.commands)
+	}
+	_, err := io.WriteString(w, out)
 	return err
 }
 
