@@ -20,19 +20,25 @@
 // NEL included), no bidirectional control, no U+2028/U+2029 and no invalid
 // UTF-8: each becomes visible text (`\x1b`, `\r`, `\n`, `\u0085`, `\u202e`,
 // `\xff`). A newline inside a message shows as `\n`, so one finding stays one
-// line. No output line of any format starts, after blanks, with a CI workflow
-// command ("::", "##vso[", "##[") other than the github format's own
-// annotations: every other such line is prefixed with safetext.LinePrefix.
-// The github format then applies GitHub's own escaping on top (data: % CR LF;
-// properties: % CR LF : ,), so a file name cannot add properties and a
-// message cannot end its annotation.
+// line. "##vso[" and "##[" (commands the Azure agent, and GitHub's runner in
+// its legacy syntax, find anywhere in a line) never appear: their '[' is
+// written `\x5b`. No output line starts, after blanks, with "::" (a GitHub
+// workflow command such as ::stop-commands::, ::add-mask:: or ::error)
+// other than the github format's own annotations: a field that would start
+// one is prefixed with safetext.LinePrefix ("| "), and Format.Write guards
+// every output line of a terminal format again, whatever its writer
+// composed (a file name starts a headline). The github format then applies
+// GitHub's own escaping on top (data: % CR LF; properties: % CR LF : ,), so
+// a file name cannot add properties and a message cannot end its annotation.
 //
 // Data formats (json, sarif, junit) escape with safetext.EscapeString: the
 // same rewriting, except that newlines and tabs are kept (the encoder writes
-// them as \n or &#xA;). Nothing is dropped: a hostile character is kept as
-// visible text, so every decoded value is itself safe to print, and the
-// documents are valid JSON and well-formed XML 1.0 (which forbids most
-// controls and U+FFFE/U+FFFF). Two values keep the raw data, in an encoding
+// them as \n or &#xA;, so no value starts a line of the document). Nothing
+// is dropped: a hostile character is kept as visible text (the escape is
+// meant for people and is not reversible: a backslash is not escaped), so
+// every decoded value is itself safe to print, even line by line (`jq -r`
+// in a CI step), and the documents are valid JSON and well-formed XML 1.0
+// (which forbids most controls and U+FFFE/U+FFFF). Two values keep the raw data, in an encoding
 // that is safe by itself: SARIF's artifactLocation.uri percent-encodes the
 // file's real path, and its partialFingerprints hash the raw values.
 // Rules' own metadata (codes, names, docs, examples) is qbank's text and is
