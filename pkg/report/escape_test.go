@@ -417,6 +417,25 @@ func TestHeadlineEscapes(t *testing.T) {
 	}
 }
 
+// TestFrameDefused: a source line with a logging command is shown defused,
+// with the caret still under the span.
+func TestFrameDefused(t *testing.T) {
+	src := "x = \"##vso[task.complete]\" # \x1b[2J \"here\"\n"
+	f := lint.NewFile("a.toml", []byte(src))
+	col := len([]rune(src[:strings.Index(src, `"here"`)])) + 1
+	in := &report.Input{Files: []*lint.File{f}, Diagnostics: []lint.Diagnostic{{File: "a.toml", Line: 1, Column: col,
+		EndLine: 1, EndColumn: col + 6, Severity: lint.Error, Code: "QB101", Rule: "r", Message: "m"}}}
+	out := string(checkFormat(t, report.Text, false, in))
+	lines := strings.Split(out, "\n")
+	frame, caret := lines[1], lines[2]
+	if !strings.Contains(frame, `"##vso\x5btask.complete]" # `+"\uFFFD"+`[2J "here"`) {
+		t.Fatalf("frame %q", frame)
+	}
+	if strings.Index(caret, "^") != utf8.RuneCountInString(frame[:strings.Index(frame, `"here"`)]) || strings.Count(caret, "^") != 6 {
+		t.Fatalf("caret not under the span:\n%s\n%s", frame, caret)
+	}
+}
+
 // TestOneLinePerFinding: a newline in a message stays visible, on its line.
 func TestOneLinePerFinding(t *testing.T) {
 	in := hostileInput("a.toml", "one\ntwo\r\nthree", "h", "id", "r", "b.toml")

@@ -132,7 +132,8 @@ func writeFrame(w io.Writer, p *palette, f *lint.File, d lint.Diagnostic) int {
 		lo = start - frameWidth/4
 	}
 	hi := min(len(runes), lo+frameWidth)
-	shown := displayRunes(runes[lo:hi])
+	cells := displayCells(runes)
+	shown := strings.Join(cells[lo:hi], "")
 	prefix := ""
 	if lo > 0 {
 		prefix = "…"
@@ -144,41 +145,47 @@ func writeFrame(w io.Writer, p *palette, f *lint.File, d lint.Diagnostic) int {
 	fmt.Fprintf(w, "%s %s %s%s%s\n", p.dim.Sprint(strings.Repeat(" ", gutter-len(num))+num), p.dim.Sprint("|"), prefix, shown, suffix)
 	capStart := start - lo
 	capEnd := min(end, hi+1) - lo
-	lead := width(runes[lo:lo+max(0, min(capStart, hi-lo))]) + utf8.RuneCountInString(prefix)
-	span := max(1, width(runes[lo+min(capStart, hi-lo):lo+min(capEnd, hi-lo)]))
+	lead := width(cells[lo:lo+max(0, min(capStart, hi-lo))]) + utf8.RuneCountInString(prefix)
+	span := max(1, width(cells[lo+min(capStart, hi-lo):lo+min(capEnd, hi-lo)]))
 	fmt.Fprintf(w, "%s %s %s%s\n", strings.Repeat(" ", gutter), p.dim.Sprint("|"),
 		strings.Repeat(" ", lead), p.sev[d.Severity].Sprint(strings.Repeat("^", span)))
 	return gutter
 }
 
-// displayRunes makes a source line safe and aligned for a terminal: tabs
-// become four spaces, every character safetext escapes (controls, bidi
-// controls, separators) a visible replacement of width one, so that the
-// caret stays under its span.
-func displayRunes(rs []rune) string {
-	var b strings.Builder
-	for _, r := range rs {
-		b.WriteString(displayRune(r))
+// displayCells makes a source line safe and aligned for a terminal, one
+// string per rune: tabs become four spaces, every character safetext
+// escapes (controls, bidi controls, separators) a visible replacement of
+// width one, and the '[' of "##[" or "##vso[" `\x5b`, as safetext.Line
+// writes it (a CI runner reads those anywhere in a line), so that the caret
+// stays under its span.
+func displayCells(rs []rune) []string {
+	cells := make([]string, len(rs))
+	for i, r := range rs {
+		switch {
+		case r == '\t':
+			cells[i] = "    "
+		case r == '\r':
+			cells[i] = ""
+		case r < 0x20 || safetext.Unsafe(r):
+			cells[i] = "\uFFFD"
+		case r == '[' && (hasSuffixFold(rs[:i], "##") || hasSuffixFold(rs[:i], "##vso")):
+			cells[i] = `\x5b`
+		default:
+			cells[i] = string(r)
+		}
 	}
-	return b.String()
+	return cells
 }
 
-func displayRune(r rune) string {
-	switch {
-	case r == '\t':
-		return "    "
-	case r == '\r':
-		return ""
-	case r < 0x20 || safetext.Unsafe(r):
-		return "\uFFFD"
-	}
-	return string(r)
+func hasSuffixFold(rs []rune, suffix string) bool {
+	n := utf8.RuneCountInString(suffix)
+	return len(rs) >= n && strings.EqualFold(string(rs[len(rs)-n:]), suffix)
 }
 
-func width(rs []rune) int {
+func width(cells []string) int {
 	n := 0
-	for _, r := range rs {
-		n += utf8.RuneCountInString(displayRune(r))
+	for _, c := range cells {
+		n += utf8.RuneCountInString(c)
 	}
 	return n
 }
