@@ -33,7 +33,6 @@ type ViewFile struct {
 	Path string
 	// Bank is the bank's id, "" when the file has no bank or the bank no id.
 	Bank      string
-	HasBank   bool
 	Questions []ViewQuestion
 
 	src *lint.File // for code frames and columns
@@ -88,7 +87,7 @@ func NewView(in *Input, k Kind) *View {
 	for i, f := range in.Files {
 		vf := ViewFile{Path: esc(f.Path), src: f}
 		if b := f.Bank; b != nil {
-			vf.HasBank, vf.Bank = true, esc(b.ID)
+			vf.Bank = esc(b.ID)
 			for _, q := range b.Questions {
 				vq := ViewQuestion{ID: esc(q.ID), Index: q.Index, Start: -1}
 				if q.Node != nil {
