@@ -395,6 +395,9 @@ func TestEscapedExamples(t *testing.T) {
 			}
 		}
 	}
+	// Hostile relative paths still give a log valid for the official schema
+	// (artifactLocation.uri is a uri-reference).
+	validateSARIF(t, render(t, report.SARIF, in))
 }
 
 // TestHeadlineEscapes: Headline is public (qbank run prints it).

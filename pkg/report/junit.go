@@ -97,7 +97,7 @@ func writeJUnit(w io.Writer, v *View, _ Options) error {
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	if err := enc.Encode(out); err != nil {
-		return err
+		return fmt.Errorf("junit: %w", err)
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
