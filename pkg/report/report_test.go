@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 const dir = "../../testdata/report"
 
-func sampleInput(t *testing.T) *report.Input {
+func sampleInput(t testing.TB) *report.Input {
 	t.Helper()
 	files := lint.ReadFiles([]string{filepath.ToSlash(filepath.Join(dir, "input.toml"))})
 	res := lint.Run(files, rules.All(), nil, rules.Prepare)
