@@ -25,6 +25,10 @@
 //     command at line start. "Blank" is any Unicode white space (and U+FEFF,
 //     U+200B), since runners trim it before parsing.
 //
+// Other invisible format characters (zero-width space and joiners, U+FEFF,
+// tag characters) are kept: they neither move the cursor, nor reorder text,
+// nor end a line.
+//
 // Line is the same for text that must stay on one line (a report headline, a
 // GitHub annotation): '\n' and '\t' become `\n` and `\t` too.
 //
