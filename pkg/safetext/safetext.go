@@ -52,20 +52,41 @@ const LinePrefix = "| "
 
 // Escape renders b as safe, valid UTF-8 text that may span lines. See the
 // package documentation.
-func Escape(b []byte) string { return render(b, false) }
+func Escape(b []byte) string { return render(string(b), false) }
 
 // EscapeString is Escape for a string.
-func EscapeString(s string) string { return render([]byte(s), false) }
+func EscapeString(s string) string { return render(s, false) }
 
 // Line renders s as safe, valid UTF-8 text on one line: as EscapeString,
 // and '\n' and '\t' become `\n` and `\t`.
-func Line(s string) string { return render([]byte(s), true) }
+func Line(s string) string { return render(s, true) }
 
-func render(b []byte, oneLine bool) string {
+// plain reports whether s is printable ASCII (and, unless oneLine, '\n'
+// and '\t') without a ':' or '#' pair: text render returns unchanged.
+func plain(s string, oneLine bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			if (c == ':' || c == '#') && i+1 < len(s) && s[i+1] == c {
+				return false
+			}
+		case (c == '\n' || c == '\t') && !oneLine:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func render(b string, oneLine bool) string {
+	if plain(b, oneLine) {
+		return b
+	}
 	var sb strings.Builder
 	sb.Grow(len(b) + 16)
 	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
+		r, size := utf8.DecodeRuneInString(b)
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&sb, `\x%02x`, b[0])
@@ -82,7 +103,7 @@ func render(b []byte, oneLine bool) string {
 		case Unsafe(r):
 			fmt.Fprintf(&sb, `\u%04x`, r)
 		default:
-			sb.Write(b[:size])
+			sb.WriteString(b[:size])
 		}
 		b = b[size:]
 	}
