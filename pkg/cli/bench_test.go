@@ -1,13 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/qbank-dev/qbank/internal/synth"
-	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/linter"
 )
 
 // writeSynthetic writes files banks of n questions each into a temp dir.
@@ -26,14 +27,19 @@ func writeSynthetic(b *testing.B, files, n int) string {
 // `qbank lint` except running snippets.
 func BenchmarkLint10k(b *testing.B) {
 	dir := writeSynthetic(b, 100, 100)
+	l, err := linter.Open(linter.Options{NoRun: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := LintPaths([]string{dir}, lint.DefaultConfig())
+		res, err := l.Lint(context.Background(), linter.Paths([]string{dir}))
 		if err != nil {
 			b.Fatal(err)
 		}
-		if res.Questions != 10000 || len(res.Diagnostics) != 0 {
-			b.Fatalf("questions %d, diagnostics %d", res.Questions, len(res.Diagnostics))
+		if res.Counts.Questions != 10000 || len(res.Diagnostics) != 0 {
+			b.Fatalf("questions %d, diagnostics %d", res.Counts.Questions, len(res.Diagnostics))
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/format"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
 	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
@@ -21,10 +22,6 @@ type FmtOptions struct {
 	Paths      []string
 	Check      bool
 	ConfigPath string
-}
-
-func init() {
-	extraCommands = append(extraCommands, func(f *Factory) *cobra.Command { return NewCmdFmt(f, nil) })
 }
 
 // NewCmdFmt builds `qbank fmt [--check] [PATH...]`.
@@ -118,7 +115,7 @@ func defaultPaths(paths []string, configPath string) ([]string, error) {
 	if len(paths) > 0 {
 		return paths, nil
 	}
-	settings, err := config.Load(configPath)
+	settings, err := config.Load(configPath, rules.All())
 	if err != nil {
 		return nil, &UsageError{Err: fmt.Errorf("configuration: %w", err)}
 	}

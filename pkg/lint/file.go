@@ -2,9 +2,12 @@ package lint
 
 import (
 	"errors"
+	"sync"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
+	"github.com/qbank-dev/qbank/schema"
 )
 
 // File is one bank file of a run.
@@ -16,16 +19,45 @@ type File struct {
 	Doc *tomltree.Document
 	// SyntaxErr is set when the file is not valid TOML.
 	SyntaxErr *tomltree.SyntaxError
-	// Bank is the decoded bank; nil when the file did not parse.
+	// Bank is the decoded bank; nil when the file did not parse, or was
+	// not taken as a bank (NotBank).
 	Bank *bank.Bank
-	// Facts holds per-file results shared by several rules.
-	Facts map[string]any
+	// NotBank says why a .toml file found in a directory was not taken as
+	// a bank although its top-level tables nearly name one ("[Bank]",
+	// "[[questions]]"); Bank is nil then.
+	NotBank string
+	// Snippets are the outcomes of the bank's code snippets by question
+	// index, set by whoever ran them (package linter); nil when they were
+	// not run. Read them with Outcome.
+	Snippets map[int]*snippet.Outcome
+
+	schemaOnce     sync.Once
+	schemaProblems []schema.Problem
+	schemaErr      error
+}
+
+// Schema returns the problems of the bank against the JSON Schema,
+// computed on first use and kept: every structure rule reads the same
+// check. The error is set when the check itself could not run.
+func (f *File) Schema() ([]schema.Problem, error) {
+	f.schemaOnce.Do(func() {
+		if f.Bank != nil {
+			f.schemaProblems, f.schemaErr = schema.Check(f.Doc)
+		}
+	})
+	return f.schemaProblems, f.schemaErr
+}
+
+// Outcome returns the outcome of a question's snippet, or nil when it has
+// none or it was not run.
+func (f *File) Outcome(q *bank.Question) *snippet.Outcome {
+	return f.Snippets[q.Index]
 }
 
 // NewFile parses src into a File. It never fails: problems are kept on the
 // File for the rules to report.
 func NewFile(path string, src []byte) *File {
-	f := &File{Path: path, Facts: map[string]any{}}
+	f := &File{Path: path}
 	doc, err := tomltree.Parse(src)
 	f.Doc = doc
 	if err != nil {
@@ -43,7 +75,7 @@ func NewFile(path string, src []byte) *File {
 
 // UnreadableFile records a file that could not be read.
 func UnreadableFile(path string, err error) *File {
-	return &File{Path: path, ReadErr: err, Doc: &tomltree.Document{Root: &tomltree.Node{Kind: tomltree.Table}}, Facts: map[string]any{}}
+	return &File{Path: path, ReadErr: err, Doc: &tomltree.Document{Root: &tomltree.Node{Kind: tomltree.Table}}}
 }
 
 // Position converts a byte offset of the file into a line and column.

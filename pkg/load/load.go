@@ -8,34 +8,152 @@
 // whose multi-line string happens to contain a "[bank]" line is never
 // mistaken for a bank. A file that does not parse is kept when a line of it
 // starts with a [bank] or [[question]] header, so a broken bank is reported
-// rather than silently skipped.
+// rather than silently skipped. A file whose top-level tables are a near
+// miss of those ("[Bank]", "[[questions]]") is kept too, marked NotBank,
+// so that rule QB003 says why it is not a bank. Files matching an exclude
+// pattern of qbank.toml are skipped on purpose.
 package load
 
 import (
 	"bytes"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
 
 	"github.com/qbank-dev/qbank/pkg/discover"
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/suggest"
 )
 
 // Banks returns the bank files under paths, each parsed once, plus a file
 // entry with a read error for every path that could not be walked or read.
 func Banks(paths []string) []*lint.File {
-	cands, problems := discover.Files(paths)
-	names := make([]string, len(cands))
-	for i, c := range cands {
-		names[i] = c.Path
+	set := Load(paths, Options{})
+	return set.Files
+}
+
+// Options tune Load.
+type Options struct {
+	// Exclude are glob patterns (path.Match syntax, slash-separated)
+	// matched against a found file's path relative to Base and against
+	// each of its parent directories: "drafts", "drafts/*",
+	// "*/scratch.toml". Files named on the command line are never
+	// excluded.
+	Exclude []string
+	// Base is the directory Exclude patterns are relative to (qbank.toml's
+	// directory); "" means the working directory.
+	Base string
+}
+
+// Set is what Load found.
+type Set struct {
+	// Files are the banks, near misses (NotBank) and unreadable paths, in
+	// path order.
+	Files []*lint.File
+	// Empty are the given paths that hold no bank, no near miss and no
+	// unreadable file, each with what was searched.
+	Empty []EmptyPath
+	// Excluded counts the files skipped by Exclude.
+	Excluded int
+}
+
+// EmptyPath is a given path in which nothing was found.
+type EmptyPath struct {
+	Path string
+	// Candidates is how many .toml files were searched; Excluded how many
+	// of the files under it an exclude pattern skipped.
+	Candidates, Excluded int
+}
+
+func (e EmptyPath) String() string {
+	s := fmt.Sprintf("%s (%d .toml %s searched", e.Path, e.Candidates, plural(e.Candidates, "file", "files"))
+	if e.Excluded > 0 {
+		s += fmt.Sprintf(", %d excluded by qbank.toml", e.Excluded)
 	}
-	var out []*lint.File
-	for i, f := range lint.ReadFiles(names) {
-		if cands[i].Explicit || IsBank(f) {
-			out = append(out, f)
+	return s + ")"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Load finds, reads and parses the bank files under paths.
+func Load(paths []string, opts Options) *Set {
+	set := &Set{}
+	cands, problems := discover.Files(paths)
+	var names []string
+	var kept []discover.Candidate
+	excludedUnder := map[string]int{}
+	for _, c := range cands {
+		if !c.Explicit && excluded(c.Path, opts) {
+			set.Excluded++
+			for _, from := range c.From {
+				excludedUnder[from]++
+			}
+			continue
+		}
+		names = append(names, c.Path)
+		kept = append(kept, c)
+	}
+	found := map[string]int{}
+	searched := map[string]int{}
+	for _, c := range kept {
+		for _, from := range c.From {
+			searched[from]++
 		}
 	}
-	for _, p := range problems {
-		out = append(out, lint.UnreadableFile(p.Path, p.Err))
+	for i, f := range lint.ReadFiles(names) {
+		c := kept[i]
+		switch {
+		case c.Explicit || IsBank(f):
+		case f.SyntaxErr == nil && nearMissFile(f) != "":
+			f.NotBank = nearMissFile(f)
+			f.Bank = nil
+		default:
+			continue
+		}
+		for _, from := range c.From {
+			found[from]++
+		}
+		set.Files = append(set.Files, f)
 	}
-	return out
+	for _, p := range problems {
+		set.Files = append(set.Files, lint.UnreadableFile(p.Path, p.Err))
+		found[p.From]++
+	}
+	for _, p := range paths {
+		if found[p] == 0 {
+			set.Empty = append(set.Empty, EmptyPath{Path: p, Candidates: searched[p], Excluded: excludedUnder[p]})
+		}
+	}
+	return set
+}
+
+// excluded reports whether a found file matches an exclude pattern.
+func excluded(p string, opts Options) bool {
+	if len(opts.Exclude) == 0 {
+		return false
+	}
+	rel := filepath.ToSlash(p)
+	if abs, err := filepath.Abs(p); err == nil && opts.Base != "" {
+		if r, err := filepath.Rel(opts.Base, abs); err == nil {
+			rel = filepath.ToSlash(r)
+		}
+	}
+	rel = strings.TrimPrefix(rel, "./")
+	for _, pat := range opts.Exclude {
+		pat = strings.TrimSuffix(strings.TrimPrefix(pat, "./"), "/")
+		for s := rel; s != "." && s != "/" && s != ""; s = path.Dir(s) {
+			if ok, _ := path.Match(pat, s); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IsBank reports whether a file found in a directory is a bank.
@@ -47,6 +165,33 @@ func IsBank(f *lint.File) bool {
 		return f.Doc.Root.Get("bank") != nil || f.Doc.Root.Get("question") != nil
 	}
 	return hasBankHeader(f.Doc.Src)
+}
+
+// nearMissFile says why a parsed file that is not a bank looks like one,
+// or "".
+func nearMissFile(f *lint.File) string {
+	for _, k := range f.Doc.Root.Keys {
+		if want := NearMiss(k); want != "" {
+			return fmt.Sprintf("not taken as a bank: its top-level table %q is not %q (a bank has a [bank] table or [[question]] tables; names are case-sensitive)", k, want)
+		}
+	}
+	return ""
+}
+
+// NearMiss returns the header a top-level key nearly spells ("bank" or
+// "question") when it is a near miss of it — another case, a plural, a
+// small misspelling — and "" otherwise, also for the exact names.
+func NearMiss(key string) string {
+	for _, want := range []string{"bank", "question"} {
+		if key == want {
+			return ""
+		}
+		k := strings.ToLower(key)
+		if k == want || k == want+"s" || suggest.Distance(k, want) <= len(want)/4 {
+			return want
+		}
+	}
+	return ""
 }
 
 func hasBankHeader(src []byte) bool {
