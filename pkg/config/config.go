@@ -55,8 +55,8 @@ type Config struct {
 	// working directory (or absolute).
 	Paths []string
 	// Exclude are glob patterns of files that directories are not searched
-	// for: relative to Dir, matched against a file's path and each of its
-	// parent directories (package load).
+	// for: with a slash, relative to Dir; without, a file or directory name
+	// at any depth (see load.Options).
 	Exclude []string
 	// Labels are the allowed difficulty labels.
 	Labels []string

@@ -35,11 +35,12 @@ func Banks(paths []string) []*lint.File {
 
 // Options tune Load.
 type Options struct {
-	// Exclude are glob patterns (path.Match syntax, slash-separated)
-	// matched against a found file's path relative to Base and against
-	// each of its parent directories: "drafts", "drafts/*",
-	// "*/scratch.toml". Files named on the command line are never
-	// excluded.
+	// Exclude are glob patterns (path.Match syntax, slash-separated). A
+	// pattern with a slash is matched against a found file's path relative
+	// to Base and against each of its parent directories ("questions/old",
+	// "*/scratch-*.toml"); one without, against the name of the file and of
+	// each parent directory, at any depth ("drafts", "*.wip.toml"). Files
+	// named on the command line are never excluded.
 	Exclude []string
 	// Base is the directory Exclude patterns are relative to (qbank.toml's
 	// directory); "" means the working directory.
@@ -147,8 +148,13 @@ func excluded(p string, opts Options) bool {
 	rel = strings.TrimPrefix(rel, "./")
 	for _, pat := range opts.Exclude {
 		pat = strings.TrimSuffix(strings.TrimPrefix(pat, "./"), "/")
+		anywhere := !strings.Contains(pat, "/")
 		for s := rel; s != "." && s != "/" && s != ""; s = path.Dir(s) {
-			if ok, _ := path.Match(pat, s); ok {
+			name := s
+			if anywhere {
+				name = path.Base(s)
+			}
+			if ok, _ := path.Match(pat, name); ok {
 				return true
 			}
 		}
