@@ -132,7 +132,9 @@ func exportRun(opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	l, err := linter.Open(opts.Run.linterOptions(settings, opts.Version, opts.IO.ErrOut))
+	lo := opts.Run.linterOptions(settings, opts.Version, opts.IO.ErrOut)
+	lo.KeepTrees = true // the banks are exported
+	l, err := linter.Open(lo)
 	if err != nil {
 		return &UsageError{Err: err}
 	}

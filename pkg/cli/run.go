@@ -109,7 +109,9 @@ func runRun(opts *RunCmdOptions) error {
 		}
 		inputs = append(inputs, in)
 	}
-	l, err := linter.Open(ro.linterOptions(settings, opts.Version, nil))
+	lo := ro.linterOptions(settings, opts.Version, nil)
+	lo.KeepTrees = true // the questions' code and options are shown
+	l, err := linter.Open(lo)
 	if err != nil {
 		return &UsageError{Err: err}
 	}

@@ -87,7 +87,7 @@ func (b *box) open() (*sandbox.Pool, error) {
 }
 
 // options are the snippet options of one lint.
-func (b *box) options(count int) (snippet.Options, error) {
+func (b *box) options() (snippet.Options, error) {
 	opts := snippet.Options{}
 	if b.opts.NoRun {
 		return opts, nil
@@ -122,6 +122,8 @@ func (b *box) notes(sum snippet.Summary) []string {
 	if sum.Snippets == 0 {
 		return nil
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.opts.NoRun {
 		return []string{fmt.Sprintf("snippets: %d not run (--no-run): their keys are unchecked", sum.Skipped)}
 	}

@@ -36,7 +36,7 @@ func (a Attention) Message() string {
 // everything says why a change since the ref makes every bank worth
 // linting — qbank.toml changed, or a schema that it or a bank names with
 // "#:schema" — or "".
-func (l *Linter) everything(changed map[string]bool, files []*lint.File) string {
+func (l *Linter) everything(changed map[string]bool, units []unit) string {
 	if p := l.settings.Path; p != "" {
 		if changed[absReal(p)] {
 			return filepath.Base(p) + " changed"
@@ -46,8 +46,8 @@ func (l *Linter) everything(changed map[string]bool, files []*lint.File) string 
 		}
 	}
 	seen := map[string]bool{}
-	for _, f := range files {
-		s := schemaRef(f.Path, f.Doc.Src)
+	for _, u := range units {
+		s := schemaRef(u.cand.Path, u.src)
 		if s == "" || seen[s] {
 			continue
 		}
@@ -88,49 +88,43 @@ func schemaRef(path string, src []byte) string {
 	return ""
 }
 
-// attention compares the changed banks with their version at the merge
-// base.
-func (l *Linter) attention(files []*lint.File) []Attention {
-	base, top, err := mergeBase(l.opts.ChangedSince)
+// attention compares a changed bank with its version at the merge base
+// (in the work tree whose top directory is top).
+func attention(f *lint.File, base, top string) []Attention {
+	if f.Bank == nil {
+		return nil
+	}
+	rel, err := filepath.Rel(top, absReal(f.Path))
 	if err != nil {
 		return nil
 	}
+	old, err := git("show", base+":"+filepath.ToSlash(rel))
+	if err != nil {
+		return nil // a new file
+	}
+	before := lint.NewFile(f.Path, []byte(old))
+	if before.Bank == nil {
+		return nil
+	}
+	prev := map[string]*bank.Question{}
+	for _, q := range before.Bank.Questions {
+		prev[q.ID] = q
+	}
 	var out []Attention
-	for _, f := range files {
-		if f.Bank == nil {
+	for _, q := range f.Bank.Questions {
+		p := prev[q.ID]
+		if p == nil || q.Code == nil || p.Code == nil {
 			continue
 		}
-		rel, err := filepath.Rel(top, absReal(f.Path))
-		if err != nil {
+		key, code := keyOf(q) != keyOf(p), codeOf(q) != codeOf(p)
+		if key == code {
 			continue
 		}
-		old, err := git("show", base+":"+filepath.ToSlash(rel))
-		if err != nil {
-			continue // a new file
+		a := Attention{File: f.Path, Line: f.Position(q.Node.Start).Line, Question: q.FullID(), Changed: "key"}
+		if code {
+			a.Changed = "code"
 		}
-		before := lint.NewFile(f.Path, []byte(old))
-		if before.Bank == nil {
-			continue
-		}
-		prev := map[string]*bank.Question{}
-		for _, q := range before.Bank.Questions {
-			prev[q.ID] = q
-		}
-		for _, q := range f.Bank.Questions {
-			p := prev[q.ID]
-			if p == nil || q.Code == nil || p.Code == nil {
-				continue
-			}
-			key, code := keyOf(q) != keyOf(p), codeOf(q) != codeOf(p)
-			if key == code {
-				continue
-			}
-			a := Attention{File: f.Path, Line: f.Position(q.Node.Start).Line, Question: q.FullID(), Changed: "key"}
-			if code {
-				a.Changed = "code"
-			}
-			out = append(out, a)
-		}
+		out = append(out, a)
 	}
 	return out
 }

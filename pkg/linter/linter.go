@@ -18,23 +18,17 @@
 package linter
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
-	"github.com/qbank-dev/qbank/pkg/snippet"
 )
 
 // Options configure a Linter. The zero value lints with the defaults and
@@ -71,6 +65,14 @@ type Options struct {
 	// Progress, when set, receives a line per lint with how many snippet
 	// runs were executed and how many came from the cache.
 	Progress io.Writer
+
+	// KeepTrees keeps each checked file's parse tree and bank in
+	// Result.Files, for callers that use them (export, qbank run).
+	// Otherwise a file is released once checked: Result.Files keep its
+	// path, source and comments (enough for every report) and a bank's
+	// id, [bank] table and question ids and places, so memory does not
+	// grow with the parse trees of the files linted.
+	KeepTrees bool
 }
 
 // Shard is the I-th (1-based) of N parts.
@@ -211,275 +213,6 @@ func (l *Linter) Settings() *config.Config { return l.settings }
 
 // Rules are the rules the Linter runs.
 func (l *Linter) Rules() []*lint.Rule { return l.rules }
-
-// Lint checks inputs.
-func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	files, err := l.load(inputs)
-	if err != nil {
-		return nil, err
-	}
-	sel, selNotes, focus, err := l.selectFiles(files)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Skipped: map[string]string{}}
-	res.Counts.Total = len(files)
-
-	// Snippets, for the selected banks (only those of Input.Questions
-	// when given).
-	if err := l.snippets(ctx, sel, inputs, res); err != nil {
-		return nil, err
-	}
-
-	// Rules: per-file ones on the selection, cross-bank ones on every
-	// bank; suppressions over every file, so a cross-bank finding in an
-	// unselected file still meets its qbank:ignore.
-	var perFile, cross []*lint.Rule
-	for _, r := range l.rules {
-		if r.Scope == lint.ScopeRun {
-			cross = append(cross, r)
-		} else {
-			perFile = append(perFile, r)
-		}
-	}
-	cfg := l.cfg
-	if focus != nil {
-		c := *cfg
-		c.Focus = focus
-		cfg = &c
-	}
-	checked := lint.Run(sel, perFile, cfg)
-	for _, f := range checked.Files {
-		if err := rules.SchemaError(f); err != nil {
-			return nil, fmt.Errorf("schema check of %s: %w", f.Path, err)
-		}
-	}
-	crossRes := lint.Run(files, cross, cfg)
-	all := &lint.Result{Files: files, Diagnostics: append(slices.Clone(checked.Diagnostics), crossRes.Diagnostics...)}
-	suppressed := rules.Suppress(all, cfg)
-
-	selected := map[string]bool{}
-	for _, f := range sel {
-		selected[f.Path] = true
-	}
-	owner := map[string]bool{} // files of this shard
-	for i, f := range files {
-		if l.inShard(i) {
-			owner[f.Path] = true
-		}
-	}
-	crossCodes := map[string]bool{}
-	for _, r := range cross {
-		crossCodes[r.Code] = true
-	}
-	involves := func(d lint.Diagnostic) bool {
-		if selected[d.File] {
-			return true
-		}
-		for _, r := range d.Related {
-			if selected[r.File] {
-				return true
-			}
-		}
-		return false
-	}
-	keep := func(d lint.Diagnostic) bool {
-		if crossCodes[d.Code] {
-			return owner[d.File] && involves(d) || selected[d.File]
-		}
-		return selected[d.File]
-	}
-	for _, d := range all.Diagnostics {
-		if keep(d) {
-			res.Diagnostics = append(res.Diagnostics, d)
-		}
-	}
-	for _, d := range suppressed {
-		if keep(d) {
-			res.Suppressed = append(res.Suppressed, d)
-		}
-	}
-	lint.Sort(res.Diagnostics)
-	res.Files = checked.Files
-	res.Counts.Files = len(checked.Files)
-	res.Counts.Questions = checked.Questions
-	for _, f := range checked.Files {
-		if f.Bank != nil {
-			res.Counts.Banks++
-		}
-	}
-	res.Notes = append(res.Notes, selNotes...)
-	if n := len(res.Suppressed); n > 0 {
-		word := "findings"
-		if n == 1 {
-			word = "finding"
-		}
-		res.Notes = append(res.Notes, fmt.Sprintf("%d %s suppressed by qbank:ignore comments", n, word))
-	}
-	if l.opts.ChangedSince != "" {
-		res.Attention = l.attention(sel)
-	}
-	return res, nil
-}
-
-// load reads the inputs: paths through package load, sources as given.
-func (l *Linter) load(inputs []Input) ([]*lint.File, error) {
-	var paths []string
-	sources := map[string]*lint.File{}
-	for _, in := range inputs {
-		if in.Src != nil {
-			sources[in.Path] = lint.NewFile(in.Path, in.Src)
-		} else {
-			paths = append(paths, in.Path)
-		}
-	}
-	var files []*lint.File
-	if len(paths) > 0 {
-		set := load.Load(paths, load.Options{Exclude: l.settings.Exclude, Base: l.settings.Dir})
-		if len(set.Empty) > 0 {
-			return nil, &NoBanksError{Paths: set.Empty}
-		}
-		for _, f := range set.Files {
-			if sources[f.Path] == nil {
-				files = append(files, f)
-			}
-		}
-	}
-	for _, f := range sources {
-		files = append(files, f)
-	}
-	slices.SortStableFunc(files, func(a, b *lint.File) int { return cmp.Compare(a.Path, b.Path) })
-	return files, nil
-}
-
-func (l *Linter) inShard(i int) bool {
-	n := l.opts.Shard.N
-	return n == 0 || i%n == l.opts.Shard.I-1
-}
-
-// selectFiles applies --shard and --changed-since. focus, set under
-// --changed-since, names the changed files, for cross-bank rules to place
-// their findings on.
-func (l *Linter) selectFiles(files []*lint.File) (sel []*lint.File, notes []string, focus map[string]bool, err error) {
-	if l.opts.ChangedSince == "" && l.opts.Shard.N == 0 {
-		return files, nil, nil, nil
-	}
-	var changed map[string]bool
-	why := ""
-	if l.opts.ChangedSince != "" {
-		if changed, err = changedFiles(l.opts.ChangedSince); err != nil {
-			return nil, nil, nil, &GitError{Err: err}
-		}
-		why = l.everything(changed, files)
-	}
-	for i, f := range files {
-		if !l.inShard(i) {
-			continue
-		}
-		if changed != nil && why == "" && !changed[absReal(f.Path)] {
-			continue
-		}
-		sel = append(sel, f)
-	}
-	if changed != nil {
-		focus = map[string]bool{}
-		for _, f := range files {
-			if changed[absReal(f.Path)] {
-				focus[f.Path] = true
-			}
-		}
-		note := fmt.Sprintf("--changed-since %s: linted %d of %d banks", l.opts.ChangedSince, len(sel), len(files))
-		if why != "" {
-			note += " (" + why + ")"
-		}
-		notes = append(notes, note)
-	}
-	if l.opts.Shard.N > 0 {
-		notes = append(notes, fmt.Sprintf("--shard %d/%d: linted %d of %d banks", l.opts.Shard.I, l.opts.Shard.N, len(sel), len(files)))
-	}
-	return sel, notes, focus, nil
-}
-
-// snippets runs the snippets of the selected files and counts them.
-func (l *Linter) snippets(ctx context.Context, files []*lint.File, inputs []Input, res *Result) error {
-	only := map[string][]string{}
-	for _, in := range inputs {
-		if len(in.Questions) > 0 {
-			p := filepath.ToSlash(filepath.Clean(in.Path))
-			only[p] = append(only[p], in.Questions...)
-		}
-	}
-	var banks []*bank.Bank
-	count := 0
-	for _, f := range files {
-		banks = append(banks, f.Bank)
-		if f.Bank == nil {
-			continue
-		}
-		for _, q := range f.Bank.Questions {
-			if len(snippet.Jobs(q)) > 0 {
-				count++
-			}
-		}
-	}
-	if count == 0 {
-		return ctx.Err()
-	}
-	opts, err := l.box.options(count)
-	if err != nil {
-		return err
-	}
-	if len(only) > 0 {
-		opts.Select = func(q *bank.Question) bool {
-			ids, limited := only[q.Bank.Path]
-			return !limited || slices.Contains(ids, q.ID) || slices.Contains(ids, q.FullID())
-		}
-	}
-	start := time.Now()
-	outs, sum, err := snippet.Run(ctx, banks, opts)
-	if err != nil {
-		return err
-	}
-	for i, f := range files {
-		f.Snippets = outs[i]
-		if f.Bank == nil {
-			continue
-		}
-		for _, q := range f.Bank.Questions {
-			o := f.Outcome(q)
-			if o == nil {
-				continue
-			}
-			switch o.Status() {
-			case snippet.NotRun:
-				res.Counts.NotRun++
-				res.Skipped[q.FullID()] = "snippet not run (--no-run): its key is unchecked"
-				if o.NoSandbox {
-					res.Skipped[q.FullID()] = "snippet not run: no sandbox on this system"
-				}
-			case snippet.Compiled:
-				res.Counts.Compiled++
-			case snippet.Ran:
-				res.Counts.Verified++
-			case snippet.Failed:
-				res.Counts.Failed++
-			default:
-				res.Counts.Stopped++
-			}
-		}
-	}
-	res.Counts.Snippets = sum.Snippets
-	res.Counts.Executed = sum.Executed
-	res.Counts.Cached = sum.Cached
-	res.Notes = append(res.Notes, l.box.notes(sum)...)
-	if !l.opts.NoRun && l.opts.Progress != nil {
-		fmt.Fprintf(l.opts.Progress, "qbank: snippets: %d runs executed, %d from cache, in %.1fs\n",
-			sum.Executed, sum.Cached, time.Since(start).Seconds())
-	}
-	return nil
-}
 
 // IsCancel reports whether err is a cancelled or timed-out context.
 func IsCancel(err error) bool {

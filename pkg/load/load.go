@@ -17,6 +17,7 @@ package load
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -82,55 +83,106 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// Load finds, reads and parses the bank files under paths.
-func Load(paths []string, opts Options) *Set {
-	set := &Set{}
+// Plan is what a run will read: the candidate files under the given paths,
+// minus the excluded ones, and the paths that could not be walked.
+type Plan struct {
+	Paths      []string
+	Candidates []discover.Candidate
+	Problems   []discover.Problem
+	// Excluded counts the files skipped by Options.Exclude.
+	Excluded      int
+	excludedUnder map[string]int
+	searched      map[string]int
+}
+
+// Find lists the candidates under paths without reading them.
+func Find(paths []string, opts Options) *Plan {
+	p := &Plan{Paths: paths, excludedUnder: map[string]int{}, searched: map[string]int{}}
 	cands, problems := discover.Files(paths)
-	var names []string
-	var kept []discover.Candidate
-	excludedUnder := map[string]int{}
+	p.Problems = problems
 	for _, c := range cands {
 		if !c.Explicit && excluded(c.Path, opts) {
-			set.Excluded++
+			p.Excluded++
 			for _, from := range c.From {
-				excludedUnder[from]++
+				p.excludedUnder[from]++
 			}
 			continue
 		}
-		names = append(names, c.Path)
-		kept = append(kept, c)
-	}
-	found := map[string]int{}
-	searched := map[string]int{}
-	for _, c := range kept {
+		p.Candidates = append(p.Candidates, c)
 		for _, from := range c.From {
-			searched[from]++
+			p.searched[from]++
 		}
 	}
-	for i, f := range lint.ReadFiles(names) {
-		c := kept[i]
-		switch {
-		case c.Explicit || IsBank(f):
-		case f.SyntaxErr == nil && nearMissFile(f) != "":
-			f.NotBank = nearMissFile(f)
+	return p
+}
+
+// Empty returns the given paths under which nothing was kept; found counts
+// the kept files (and problems) by the given path they came from.
+func (p *Plan) Empty(found map[string]int) []EmptyPath {
+	var out []EmptyPath
+	for _, g := range p.Paths {
+		if found[g] == 0 {
+			out = append(out, EmptyPath{Path: g, Candidates: p.searched[g], Excluded: p.excludedUnder[g]})
+		}
+	}
+	return out
+}
+
+// Read reads and parses a candidate, and says whether the run keeps it:
+// a bank, a file named on the command line, or a near miss (marked
+// NotBank).
+func Read(c discover.Candidate) (*lint.File, bool) {
+	src, err := os.ReadFile(c.Path)
+	if err != nil {
+		return lint.UnreadableFile(c.Path, err), true
+	}
+	return Classify(lint.NewFile(c.Path, src), c.Explicit)
+}
+
+// Classify says whether a parsed file is kept (see Read), marking a near
+// miss.
+func Classify(f *lint.File, explicit bool) (*lint.File, bool) {
+	switch {
+	case explicit || IsBank(f):
+		return f, true
+	case f.SyntaxErr == nil:
+		if why := nearMissFile(f); why != "" {
+			f.NotBank = why
 			f.Bank = nil
-		default:
-			continue
+			return f, true
+		}
+	}
+	return f, false
+}
+
+// Load finds, reads and parses the bank files under paths, all at once
+// (package linter streams them instead).
+func Load(paths []string, opts Options) *Set {
+	plan := Find(paths, opts)
+	set := &Set{Excluded: plan.Excluded}
+	names := make([]string, len(plan.Candidates))
+	for i, c := range plan.Candidates {
+		names[i] = c.Path
+	}
+	found := map[string]int{}
+	for i, f := range lint.ReadFiles(names) {
+		c := plan.Candidates[i]
+		if f.ReadErr == nil {
+			var keep bool
+			if f, keep = Classify(f, c.Explicit); !keep {
+				continue
+			}
 		}
 		for _, from := range c.From {
 			found[from]++
 		}
 		set.Files = append(set.Files, f)
 	}
-	for _, p := range problems {
+	for _, p := range plan.Problems {
 		set.Files = append(set.Files, lint.UnreadableFile(p.Path, p.Err))
 		found[p.From]++
 	}
-	for _, p := range paths {
-		if found[p] == 0 {
-			set.Empty = append(set.Empty, EmptyPath{Path: p, Candidates: searched[p], Excluded: excludedUnder[p]})
-		}
-	}
+	set.Empty = plan.Empty(found)
 	return set
 }
 
