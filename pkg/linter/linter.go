@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 	"sync"
@@ -178,6 +179,9 @@ type Linter struct {
 
 	mu  sync.Mutex // one Lint at a time
 	box *box
+	// memo keeps each file's checked result for the next lint, by path.
+	memo map[string]memoEntry
+	seed maphash.Seed
 }
 
 // Open returns a Linter. Nothing heavy happens yet: the sandbox opens on
@@ -198,7 +202,7 @@ func Open(opts Options) (*Linter, error) {
 	if opts.Shard.N < 0 || opts.Shard.N > 0 && (opts.Shard.I < 1 || opts.Shard.I > opts.Shard.N) {
 		return nil, fmt.Errorf("shard %d/%d: want 1 <= I <= N", opts.Shard.I, opts.Shard.N)
 	}
-	l := &Linter{opts: opts, settings: settings, rules: rs, cfg: settings.Lint()}
+	l := &Linter{opts: opts, settings: settings, rules: rs, cfg: settings.Lint(), memo: map[string]memoEntry{}, seed: maphash.MakeSeed()}
 	l.box = newBox(opts, settings)
 	return l, nil
 }

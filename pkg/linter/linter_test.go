@@ -197,3 +197,59 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("after: %v %s", err, codes(res))
 	}
 }
+
+// TestRelint: a kept-open Linter reuses the results of unchanged files and
+// sees every change: a file edited on disk, an in-memory source, a file
+// removed.
+func TestRelint(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.MkdirAll("banks", 0o755)
+	write := func(name, src string, mtime time.Time) {
+		t.Helper()
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(name, mtime, mtime)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	write("banks/a.toml", good, t0)
+	write("banks/b.toml", strings.Replace(good, `"good"`, `"b"`, 1), t0)
+	l := open(t, Options{NoRun: true})
+	lintCodes := func(in ...Input) string {
+		t.Helper()
+		res, err := l.Lint(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return codes(res)
+	}
+	if got := lintCodes(Path("banks")); got != "" {
+		t.Fatalf("first: %s", got)
+	}
+	if len(l.memo) != 2 {
+		t.Fatalf("memo holds %d files", len(l.memo))
+	}
+	// Edited on disk (same size, new time): seen.
+	write("banks/a.toml", strings.Replace(good, `answer = "A"`, `answer = "Z"`, 1), t0.Add(time.Second))
+	if got := lintCodes(Path("banks")); got != "banks/a.toml QB301" {
+		t.Errorf("after an edit: %s", got)
+	}
+	// A buffer over it, then the buffer gone again.
+	if got := lintCodes(Path("banks"), Source("banks/b.toml", []byte(strings.Replace(good, `"good"`, `"Bad_Id"`, 1)))); got != "banks/a.toml QB301, banks/b.toml QB201" {
+		t.Errorf("with a buffer: %s", got)
+	}
+	if got := lintCodes(Path("banks")); got != "banks/a.toml QB301" {
+		t.Errorf("without the buffer: %s", got)
+	}
+	// A duplicate bank id appears when one file changes: the cross-bank rule
+	// runs on every lint.
+	write("banks/b.toml", good, t0.Add(2*time.Second))
+	if got := lintCodes(Path("banks")); got != "banks/a.toml QB301, banks/b.toml QB203" {
+		t.Errorf("duplicate: %s", got)
+	}
+	os.Remove("banks/b.toml")
+	if got := lintCodes(Path("banks")); got != "banks/a.toml QB301" || len(l.memo) != 1 {
+		t.Errorf("after removing b.toml: %s, memo %d", got, len(l.memo))
+	}
+}

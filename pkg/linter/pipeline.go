@@ -3,6 +3,8 @@ package linter
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -103,6 +105,19 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 	}
 	check := func(i int) {
 		u := units[i]
+		sel := selected(i, u.cand.Path)
+		key := l.memoKey(u)
+		if key != "" {
+			mu.Lock()
+			e, hit := l.memo[u.cand.Path]
+			if hit && e.key == key && e.selected == sel {
+				out[i] = e.checked
+				e.delta.addTo(res, &sum, true)
+				mu.Unlock()
+				return
+			}
+			mu.Unlock()
+		}
 		var f *lint.File
 		switch {
 		case u.problem != nil:
@@ -115,7 +130,8 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 				return
 			}
 		}
-		c := checked{file: f, selected: selected(i, f.Path)}
+		c := checked{file: f, selected: sel}
+		var d delta
 		if c.selected {
 			s, ran, err := l.runSnippets(ctx, f, u.only)
 			if err != nil {
@@ -131,21 +147,21 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 			if isChanged(f.Path) {
 				c.attention = attention(f, base, top)
 			}
+			d = deltaOf(f, one.Questions, s)
 			mu.Lock()
-			res.Counts.Questions += one.Questions
-			sum.Snippets += s.Snippets
-			sum.Executed += s.Executed
-			sum.Cached += s.Cached
-			sum.Skipped += s.Skipped
-			sum.Failed += s.Failed
+			d.addTo(res, &sum, false)
 			ranAny = ranAny || ran
-			count(res, f)
 			mu.Unlock()
 		}
 		if !l.opts.KeepTrees {
 			c.file = release(f)
 		}
 		out[i] = c
+		if key != "" && d.reusable {
+			mu.Lock()
+			l.memo[u.cand.Path] = memoEntry{key: key, selected: sel, checked: c, delta: d}
+			mu.Unlock()
+		}
 	}
 	workers := runtime.GOMAXPROCS(0)
 	for w := 0; w < workers; w++ {
@@ -169,6 +185,17 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 	}
 	if firstErr != nil {
 		return nil, firstErr
+	}
+
+	// Forget the files that are gone.
+	seen := map[string]bool{}
+	for _, u := range units {
+		seen[u.cand.Path] = true
+	}
+	for p := range l.memo {
+		if !seen[p] {
+			delete(l.memo, p)
+		}
 	}
 
 	// Paths given that hold nothing.
@@ -362,34 +389,103 @@ func (l *Linter) runSnippets(ctx context.Context, f *lint.File, only []string) (
 	return sum, !l.opts.NoRun, nil
 }
 
-// count adds a checked file's snippet outcomes to the counts and the
-// skipped list. The caller holds the lock.
-func count(res *Result, f *lint.File) {
+// delta is what a checked file adds to a lint's counts.
+type delta struct {
+	questions int
+	counts    Counts
+	sum       snippet.Summary
+	skipped   map[string]string
+	// reusable: nothing in the file's result depends on the moment (a
+	// sandbox failure, a wall-clock kill), so a kept-open Linter may reuse
+	// it while the file is unchanged.
+	reusable bool
+}
+
+func deltaOf(f *lint.File, questions int, sum snippet.Summary) delta {
+	d := delta{questions: questions, sum: sum, skipped: map[string]string{}, reusable: true}
 	if f.Bank == nil {
-		return
+		return d
 	}
 	for _, q := range f.Bank.Questions {
 		o := f.Outcome(q)
 		if o == nil {
 			continue
 		}
+		for _, r := range o.Runs {
+			if !snippet.Cacheable(r) {
+				d.reusable = false
+			}
+		}
 		switch o.Status() {
 		case snippet.NotRun:
-			res.Counts.NotRun++
-			res.Skipped[q.FullID()] = "snippet not run (--no-run): its key is unchecked"
+			d.counts.NotRun++
+			d.skipped[q.FullID()] = "snippet not run (--no-run): its key is unchecked"
 			if o.NoSandbox {
-				res.Skipped[q.FullID()] = "snippet not run: no sandbox on this system"
+				d.skipped[q.FullID()] = "snippet not run: no sandbox on this system"
 			}
 		case snippet.Compiled:
-			res.Counts.Compiled++
+			d.counts.Compiled++
 		case snippet.Ran:
-			res.Counts.Verified++
+			d.counts.Verified++
 		case snippet.Failed:
-			res.Counts.Failed++
+			d.counts.Failed++
+			d.reusable = false
 		default:
-			res.Counts.Stopped++
+			d.counts.Stopped++
 		}
 	}
+	return d
+}
+
+// addTo adds the delta to a lint's result; reused, its snippet runs count
+// as coming from the cache. The caller holds the lock.
+func (d delta) addTo(res *Result, sum *snippet.Summary, reused bool) {
+	res.Counts.Questions += d.questions
+	c := &res.Counts
+	c.Verified += d.counts.Verified
+	c.Compiled += d.counts.Compiled
+	c.NotRun += d.counts.NotRun
+	c.Stopped += d.counts.Stopped
+	c.Failed += d.counts.Failed
+	for k, v := range d.skipped {
+		res.Skipped[k] = v
+	}
+	sum.Snippets += d.sum.Snippets
+	sum.Skipped += d.sum.Skipped
+	sum.Failed += d.sum.Failed
+	if reused {
+		sum.Cached += d.sum.Executed + d.sum.Cached
+		return
+	}
+	sum.Executed += d.sum.Executed
+	sum.Cached += d.sum.Cached
+}
+
+// memoEntry is a file's checked result, kept by an open Linter for the
+// next lint: a file whose key (its size and modification time, or the
+// hash of an in-memory source) and selection are unchanged is not read
+// again.
+type memoEntry struct {
+	key      string
+	selected bool
+	checked  checked
+	delta    delta
+}
+
+// memoKey identifies a unit's content; "" when it is not to be reused
+// (qbank run's question selection, unreadable paths).
+func (l *Linter) memoKey(u unit) string {
+	if len(u.only) > 0 || u.problem != nil {
+		return ""
+	}
+	if u.src != nil {
+		return fmt.Sprintf("src %x %v", maphash.Bytes(l.seed, u.src), u.cand.Explicit)
+	}
+	st, err := os.Stat(u.cand.Path)
+	if err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return fmt.Sprintf("file %d %d %v", st.Size(), st.ModTime().UnixNano(), u.cand.Explicit)
 }
 
 // release returns what the rest of a lint needs of a checked file: its
@@ -399,16 +495,25 @@ func count(res *Result, f *lint.File) {
 func release(f *lint.File) *lint.File {
 	r := &lint.File{Path: f.Path, ReadErr: f.ReadErr, SyntaxErr: f.SyntaxErr, NotBank: f.NotBank}
 	if f.Doc != nil {
-		r.Doc = &tomltree.Document{Root: &tomltree.Node{Kind: tomltree.Table}, Comments: f.Doc.Comments, Src: f.Doc.Src}
+		r.Doc = &tomltree.Document{Root: &tomltree.Node{Kind: tomltree.Table}, Src: f.Doc.Src}
+		// Comments matter only to suppressions.
+		if slices.ContainsFunc(f.Doc.Comments, func(c tomltree.Comment) bool { return strings.Contains(c.Text, lint.DirectivePrefix) }) {
+			r.Doc.Comments = f.Doc.Comments
+		}
 	}
 	if b := f.Bank; b != nil {
 		nb := &bank.Bank{Path: b.Path, Doc: r.Doc, Node: b.Node, ID: b.ID, Title: b.Title, Topic: b.Topic}
-		for _, q := range b.Questions {
-			nq := &bank.Question{Bank: nb, Index: q.Index, ID: q.ID}
+		// One allocation each for the questions and their places.
+		qs := make([]bank.Question, len(b.Questions))
+		nodes := make([]tomltree.Node, len(b.Questions))
+		nb.Questions = make([]*bank.Question, len(b.Questions))
+		for i, q := range b.Questions {
+			qs[i] = bank.Question{Bank: nb, Index: q.Index, ID: q.ID}
 			if q.Node != nil {
-				nq.Node = &tomltree.Node{Kind: q.Node.Kind, Start: q.Node.Start, End: q.Node.End, KeyStart: q.Node.KeyStart, KeyEnd: q.Node.KeyEnd}
+				nodes[i] = tomltree.Node{Kind: q.Node.Kind, Start: q.Node.Start, End: q.Node.End, KeyStart: q.Node.KeyStart, KeyEnd: q.Node.KeyEnd}
+				qs[i].Node = &nodes[i]
 			}
-			nb.Questions = append(nb.Questions, nq)
+			nb.Questions[i] = &qs[i]
 		}
 		r.Bank = nb
 	}
