@@ -60,9 +60,11 @@ Formats:
   moodle  Moodle XML: a category per bank and a multichoice question each
   gift    Moodle GIFT text: a $CATEGORY per bank and a question each
 
-PATHs are found as 'qbank lint' finds them (default: questions/). Banks are
-linted first; a bank with lint errors is not exported: the command lists it
-and exits 1, unless --force. A field a format cannot carry is dropped with
+PATHs are found as 'qbank lint' finds them (default: the paths of qbank.toml,
+else questions/). Banks are linted first, through the same pipeline and
+configuration as 'qbank lint' (snippets run, or come from the cache); a bank
+with lint errors is not exported: the command lists it and exits 1, unless
+--force. A field a format cannot carry is dropped with
 one warning per kind of field.
 
 Selection flags may be repeated or comma-separated; values of one flag are

@@ -11,6 +11,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/format"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
+	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
@@ -68,8 +69,17 @@ func fmtRun(opts *FmtOptions) error {
 	if err != nil {
 		return err
 	}
+	// Files are found as qbank lint finds them: exclude applies, a near
+	// miss is not a bank, a path without a bank is an error.
+	set := load.Load(paths, loadOptions(opts.ConfigPath))
+	if len(set.Empty) > 0 {
+		return pipelineError(&linter.NoBanksError{Paths: set.Empty})
+	}
 	failed, changed := 0, 0
-	for _, f := range load.Banks(paths) {
+	for _, f := range set.Files {
+		if f.NotBank != "" {
+			continue
+		}
 		if f.ReadErr != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "%s: cannot read: %v\n", f.Path, f.ReadErr)
 			failed++
@@ -107,6 +117,16 @@ func fmtRun(opts *FmtOptions) error {
 		return ErrFindings
 	}
 	return nil
+}
+
+// loadOptions are qbank.toml's exclude patterns, when it can be read: fmt
+// on named files works with a broken configuration.
+func loadOptions(configPath string) load.Options {
+	settings, err := config.Load(configPath, rules.All())
+	if err != nil {
+		return load.Options{}
+	}
+	return load.Options{Exclude: settings.Exclude, Base: settings.Dir}
 }
 
 // defaultPaths is bankPaths, reading qbank.toml only when no path is

@@ -63,7 +63,11 @@ Suppress one finding with a comment at the end of its line, or alone on the
 line above: # qbank:ignore QB301[,QB302] -- reason (the reason is required).
 
 Under GitHub Actions (GITHUB_ACTIONS=true) and without --format, the text
-report is followed by workflow-command annotations (--format github).
+report is followed by workflow-command annotations (--format github), and
+the summary is appended to $GITHUB_STEP_SUMMARY.
+
+With --changed-since, the report lists for review the questions whose key
+changed while their code did not, and the reverse ("review:" lines).
 
 Exit status with --fail-on: 1 when a finding is at least that severe
 (default "error"; "never" exits 0 on findings).`
@@ -81,8 +85,8 @@ func addCIFlags(cmd *cobra.Command, o *CIOptions) {
 	fs.StringArrayVar(&o.Outputs, "output", nil, "also write a report to a file: FORMAT=PATH (repeatable; PATH - is standard output)")
 	fs.StringVar(&o.FailOn, "fail-on", "", `exit 1 on findings at least this severe: error, warning, info or never (default "error", or fail-on in qbank.toml)`)
 	fs.BoolVar(&o.Statistics, "statistics", false, "after the report, count the findings per rule")
-	fs.StringVar(&o.ChangedSince, "changed-since", "", "lint only banks changed since the git REF (committed, staged, unstaged or untracked); cross-bank checks still see every bank")
-	fs.StringVar(&o.Shard, "shard", "", "lint the I-th of N deterministic parts of the banks (I/N, 1-based), for a CI matrix")
+	fs.StringVar(&o.ChangedSince, "changed-since", "", "lint only banks changed since the git REF (committed, staged, unstaged or untracked), every bank when qbank.toml or a schema it or a bank names changed; cross-bank checks still see every bank")
+	fs.StringVar(&o.Shard, "shard", "", "lint the I-th of N deterministic parts of the files (I/N, 1-based, by path), for a CI matrix")
 	fs.StringArrayVar(&o.Severities, "severity", nil, "set a rule's severity: RULE=error|warning|info|off, by code or name (repeatable; overrides qbank.toml)")
 	cmd.Long += ciHelp
 	cmd.Example += ciExamples
