@@ -18,8 +18,6 @@
 package linter
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -217,8 +215,3 @@ func (l *Linter) Settings() *config.Config { return l.settings }
 
 // Rules are the rules the Linter runs.
 func (l *Linter) Rules() []*lint.Rule { return l.rules }
-
-// IsCancel reports whether err is a cancelled or timed-out context.
-func IsCancel(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
