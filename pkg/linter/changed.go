@@ -182,19 +182,19 @@ func mergeBase(ref string) (base, top string, err error) {
 // changedFiles returns the files changed since ref, as absReal paths: the
 // changes between the merge base of ref and HEAD and the working tree
 // (commits of the branch, staged and unstaged edits), plus untracked files
-// that are not ignored.
-func changedFiles(ref string) (map[string]bool, error) {
-	base, top, err := mergeBase(ref)
+// that are not ignored; and the merge base and the work tree's top.
+func changedFiles(ref string) (changed map[string]bool, base, top string, err error) {
+	base, top, err = mergeBase(ref)
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	diff, err := git("diff", "--name-only", "-z", "--no-renames", base, "--")
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	untracked, err := git("ls-files", "-z", "--others", "--exclude-standard", "--full-name")
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	out := map[string]bool{}
 	for _, p := range strings.Split(diff+untracked, "\x00") {
@@ -202,7 +202,7 @@ func changedFiles(ref string) (map[string]bool, error) {
 			out[filepath.Join(top, filepath.FromSlash(p))] = true
 		}
 	}
-	return out, nil
+	return out, base, top, nil
 }
 
 // git runs git in the working directory and returns its standard output.

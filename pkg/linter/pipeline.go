@@ -52,13 +52,10 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 	why, base, top := "", "", ""
 	if l.opts.ChangedSince != "" {
 		var err error
-		if changed, err = changedFiles(l.opts.ChangedSince); err != nil {
+		if changed, base, top, err = changedFiles(l.opts.ChangedSince); err != nil {
 			return nil, &GitError{Err: err}
 		}
 		why = l.everything(changed, units)
-		if base, top, err = mergeBase(l.opts.ChangedSince); err != nil {
-			return nil, &GitError{Err: err}
-		}
 	}
 	isChanged := func(p string) bool { return changed != nil && changed[absReal(p)] }
 	selected := func(i int, p string) bool {
