@@ -92,7 +92,8 @@ type Input struct {
 func Path(p string) Input { return Input{Path: p} }
 
 // Source is an in-memory input: it replaces a file of the same name that
-// a directory input would find.
+// a directory input would find. Its name is cleaned and slash-separated,
+// like the paths of found files.
 func Source(name string, src []byte) Input { return Input{Path: name, Src: src} }
 
 // Paths turns paths into inputs.

@@ -273,7 +273,7 @@ func (l *Linter) units(inputs []Input) ([]unit, *load.Plan) {
 			only[p] = append(only[p], in.Questions...)
 		}
 		if in.Src != nil {
-			sources[in.Path] = in.Src
+			sources[p] = in.Src
 		} else {
 			paths = append(paths, in.Path)
 		}
@@ -292,7 +292,7 @@ func (l *Linter) units(inputs []Input) ([]unit, *load.Plan) {
 		}
 	}
 	for name, src := range sources {
-		units = append(units, unit{cand: discover.Candidate{Path: name, Explicit: true}, src: src, only: only[filepath.ToSlash(filepath.Clean(name))]})
+		units = append(units, unit{cand: discover.Candidate{Path: name, Explicit: true}, src: src, only: only[name]})
 	}
 	slices.SortStableFunc(units, func(a, b unit) int { return strings.Compare(a.cand.Path, b.cand.Path) })
 	return units, plan
