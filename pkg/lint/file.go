@@ -2,6 +2,8 @@ package lint
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
@@ -84,4 +86,41 @@ func (f *File) Position(off int) tomltree.Position {
 		return tomltree.Position{Line: 1, Col: 1}
 	}
 	return f.Doc.Position(off)
+}
+
+// Release returns what is left of a checked file for reports and for the
+// rules that look across files: its path, problems, source and qbank:ignore
+// comments (code frames, suppressions), and for a bank
+// its id, [bank] table and its questions' ids and places (cross-bank rules,
+// JUnit test cases). The parse tree, the questions' content and the
+// snippet outcomes are dropped, so a long run does not hold them all.
+func (f *File) Release() *File {
+	r := &File{Path: f.Path, ReadErr: f.ReadErr, SyntaxErr: f.SyntaxErr, NotBank: f.NotBank}
+	// Its rules have run: the schema check is not to run again on what is
+	// left (only its error, if any, is kept).
+	_, r.schemaErr = f.Schema()
+	r.schemaOnce.Do(func() {})
+	if f.Doc != nil {
+		r.Doc = &tomltree.Document{Root: &tomltree.Node{Kind: tomltree.Table}, Src: f.Doc.Src}
+		if slices.ContainsFunc(f.Doc.Comments, func(c tomltree.Comment) bool { return strings.Contains(c.Text, DirectivePrefix) }) {
+			r.Doc.Comments = f.Doc.Comments
+		}
+	}
+	if b := f.Bank; b != nil {
+		nb := &bank.Bank{Path: b.Path, Doc: r.Doc, Node: b.Node, ID: b.ID, Title: b.Title, Topic: b.Topic}
+		// One allocation each for the questions and their places.
+		qs := make([]bank.Question, len(b.Questions))
+		nodes := make([]tomltree.Node, len(b.Questions))
+		nb.Questions = make([]*bank.Question, len(b.Questions))
+		for i, q := range b.Questions {
+			qs[i] = bank.Question{Bank: nb, Index: q.Index, ID: q.ID}
+			if q.Node != nil {
+				nodes[i] = tomltree.Node{Kind: q.Node.Kind, Start: q.Node.Start, End: q.Node.End, KeyStart: q.Node.KeyStart, KeyEnd: q.Node.KeyEnd}
+				qs[i].Node = &nodes[i]
+			}
+			nb.Questions[i] = &qs[i]
+		}
+		r.Bank = nb
+	}
+	return r
 }

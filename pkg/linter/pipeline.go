@@ -18,7 +18,6 @@ import (
 	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/snippet"
-	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
 // unit is one file of a lint: a candidate found on disk, an in-memory
@@ -151,7 +150,7 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 			mu.Unlock()
 		}
 		if !l.opts.KeepTrees {
-			c.file = release(f)
+			c.file = f.Release()
 		}
 		out[i] = c
 		if key != "" && d.reusable {
@@ -483,36 +482,4 @@ func (l *Linter) memoKey(u unit) string {
 		return ""
 	}
 	return fmt.Sprintf("file %d %d %v", st.Size(), st.ModTime().UnixNano(), u.cand.Explicit)
-}
-
-// release returns what the rest of a lint needs of a checked file: its
-// path, problems, source and comments (code frames, suppressions) and, for
-// a bank, its id, [bank] table and its questions' ids and places (the
-// cross-bank rules, JUnit's test cases). The parse tree is dropped.
-func release(f *lint.File) *lint.File {
-	r := &lint.File{Path: f.Path, ReadErr: f.ReadErr, SyntaxErr: f.SyntaxErr, NotBank: f.NotBank}
-	if f.Doc != nil {
-		r.Doc = &tomltree.Document{Root: &tomltree.Node{Kind: tomltree.Table}, Src: f.Doc.Src}
-		// Comments matter only to suppressions.
-		if slices.ContainsFunc(f.Doc.Comments, func(c tomltree.Comment) bool { return strings.Contains(c.Text, lint.DirectivePrefix) }) {
-			r.Doc.Comments = f.Doc.Comments
-		}
-	}
-	if b := f.Bank; b != nil {
-		nb := &bank.Bank{Path: b.Path, Doc: r.Doc, Node: b.Node, ID: b.ID, Title: b.Title, Topic: b.Topic}
-		// One allocation each for the questions and their places.
-		qs := make([]bank.Question, len(b.Questions))
-		nodes := make([]tomltree.Node, len(b.Questions))
-		nb.Questions = make([]*bank.Question, len(b.Questions))
-		for i, q := range b.Questions {
-			qs[i] = bank.Question{Bank: nb, Index: q.Index, ID: q.ID}
-			if q.Node != nil {
-				nodes[i] = tomltree.Node{Kind: q.Node.Kind, Start: q.Node.Start, End: q.Node.End, KeyStart: q.Node.KeyStart, KeyEnd: q.Node.KeyEnd}
-				qs[i].Node = &nodes[i]
-			}
-			nb.Questions[i] = &qs[i]
-		}
-		r.Bank = nb
-	}
-	return r
 }
