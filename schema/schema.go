@@ -33,6 +33,11 @@ var BankJSON []byte
 //go:embed report.schema.json
 var ReportJSON []byte
 
+// RunJSON is the schema of `qbank run --format json`.
+//
+//go:embed run.schema.json
+var RunJSON []byte
+
 const bankURL = "https://github.com/qbank-dev/qbank/schema/qbank.schema.json"
 
 // Kind classifies a problem; each kind is reported by its own rule.

@@ -59,7 +59,7 @@ func TestIntegrations(t *testing.T) {
 	}
 	var install, lint, upload bool
 	for _, s := range action.Runs.Steps {
-		install = install || strings.Contains(s.Run, "go install \"github.com/qbank-dev/qbank/cmd/qbank@")
+		install = install || strings.Contains(s.Run, "go install ./cmd/qbank")
 		lint = lint || strings.Contains(s.Run, "--output \"sarif=")
 		upload = upload || strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@")
 	}

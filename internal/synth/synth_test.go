@@ -12,7 +12,7 @@ import (
 // measure the normal path and not error reporting.
 func TestBankIsClean(t *testing.T) {
 	files := []*lint.File{lint.NewFile("a.toml", synth.Bank(0, 60)), lint.NewFile("b.toml", synth.Bank(1, 60))}
-	res := lint.Run(files, rules.All(), nil, rules.Prepare)
+	res := lint.Run(files, rules.All(), nil)
 	if res.Questions != 120 {
 		t.Fatalf("questions = %d", res.Questions)
 	}
@@ -22,7 +22,7 @@ func TestBankIsClean(t *testing.T) {
 }
 
 func TestSnippetBankIsClean(t *testing.T) {
-	res := lint.Run([]*lint.File{lint.NewFile("s.toml", synth.SnippetBank(0, 30))}, rules.All(), nil, rules.Prepare)
+	res := lint.Run([]*lint.File{lint.NewFile("s.toml", synth.SnippetBank(0, 30))}, rules.All(), nil)
 	if res.Questions != 30 || len(res.Diagnostics) != 0 {
 		t.Fatalf("questions %d, diagnostics %v", res.Questions, res.Diagnostics)
 	}

@@ -5,12 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/qbank-dev/qbank/pkg/check"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 )
-
-func init() {
-	extraCommands = append(extraCommands, NewCmdCache)
-}
 
 // NewCmdCache builds `qbank cache dir|clean`.
 func NewCmdCache(f *Factory) *cobra.Command {
@@ -27,7 +23,7 @@ directory. A second lint of an unchanged bank runs no snippet.`,
 		Short: "Print the cache directory",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := check.DefaultCacheDir()
+			dir, err := snippet.DefaultCacheDir()
 			if err != nil {
 				return &UsageError{Err: err}
 			}
@@ -40,11 +36,11 @@ directory. A second lint of an unchanged bank runs no snippet.`,
 		Short: "Remove every cached snippet result",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := check.DefaultCacheDir()
+			dir, err := snippet.DefaultCacheDir()
 			if err != nil {
 				return &UsageError{Err: err}
 			}
-			if err := (&check.Cache{Dir: dir}).Clean(); err != nil {
+			if err := (&snippet.Cache{Dir: dir}).Clean(); err != nil {
 				return fmt.Errorf("clean %s: %w", dir, err)
 			}
 			fmt.Fprintf(f.IO.ErrOut, "qbank: removed cached snippet results in %s\n", dir)

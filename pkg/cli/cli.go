@@ -103,12 +103,17 @@ sandbox to prove the keyed answer. It exports banks for other tools.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &UsageError{Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	root.AddCommand(NewCmdLint(f, nil))
-	for _, add := range extraCommands {
-		root.AddCommand(add(f))
-	}
+	// Every command, in one list.
+	root.AddCommand(
+		NewCmdLint(f, nil),
+		NewCmdRun(f, nil),
+		NewCmdExport(f, nil),
+		NewCmdFmt(f, nil),
+		NewCmdNew(f, nil),
+		NewCmdRules(f, nil),
+		NewCmdExplain(f, nil),
+		NewCmdConfig(f, nil),
+		NewCmdCache(f),
+	)
 	return root
 }
-
-// extraCommands are added by other files of this package.
-var extraCommands []func(*Factory) *cobra.Command

@@ -5,6 +5,7 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
+	"github.com/qbank-dev/qbank/pkg/rules"
 )
 
 // ConfigOptions are the inputs of `qbank config`.
@@ -46,7 +47,7 @@ exit status is 2.`,
 }
 
 func configRun(opts *ConfigOptions) error {
-	c, err := config.Load(opts.ConfigPath)
+	c, err := config.Load(opts.ConfigPath, rules.All())
 	if err != nil {
 		return &UsageError{Err: err}
 	}

@@ -54,7 +54,7 @@ func explainRun(opts *ExplainOptions) error {
 	r := rules.Lookup(strings.TrimSpace(opts.Rule))
 	if r == nil {
 		msg := fmt.Sprintf("unknown rule %q", opts.Rule)
-		if g := suggest.Closest(opts.Rule, config.RuleWords()); g != "" {
+		if g := suggest.Closest(opts.Rule, config.RuleWords(rules.All())); g != "" {
 			msg += fmt.Sprintf("; did you mean %q?", g)
 		}
 		return Usagef("%s ('qbank rules' lists every rule)", msg)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/atomicfile"
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/check"
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/export"
 	_ "github.com/qbank-dev/qbank/pkg/export/gift"   // registers gift
@@ -20,13 +20,9 @@ import (
 	_ "github.com/qbank-dev/qbank/pkg/export/qti"    // registers qti21
 	"github.com/qbank-dev/qbank/pkg/iostreams"
 	"github.com/qbank-dev/qbank/pkg/lint"
-	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/rules"
 )
-
-func init() {
-	extraCommands = append(extraCommands, func(f *Factory) *cobra.Command { return NewCmdExport(f, nil) })
-}
 
 // ExportOptions are the inputs of `qbank export`.
 type ExportOptions struct {
@@ -39,9 +35,6 @@ type ExportOptions struct {
 	Split  string
 	Force  bool
 	Filter export.Filter
-	// Config, when set, replaces qbank.toml's labels and severities
-	// (tests).
-	Config *lint.Config
 	// ConfigPath is --config: the qbank.toml to use instead of the nearest.
 	ConfigPath string
 	// Run holds the snippet flags, as for lint: snippets run (or come from
@@ -67,9 +60,11 @@ Formats:
   moodle  Moodle XML: a category per bank and a multichoice question each
   gift    Moodle GIFT text: a $CATEGORY per bank and a question each
 
-PATHs are found as 'qbank lint' finds them (default: questions/). Banks are
-linted first; a bank with lint errors is not exported: the command lists it
-and exits 1, unless --force. A field a format cannot carry is dropped with
+PATHs are found as 'qbank lint' finds them (default: the paths of qbank.toml,
+else questions/). Banks are linted first, through the same pipeline and
+configuration as 'qbank lint' (snippets run, or come from the cache); a bank
+with lint errors is not exported: the command lists it and exits 1, unless
+--force. A field a format cannot carry is dropped with
 one warning per kind of field.
 
 Selection flags may be repeated or comma-separated; values of one flag are
@@ -131,7 +126,7 @@ func exportRun(opts *ExportOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	settings, err := config.Load(opts.ConfigPath)
+	settings, err := config.Load(opts.ConfigPath, rules.All())
 	if err != nil {
 		return &UsageError{Err: fmt.Errorf("configuration: %w", err)}
 	}
@@ -139,17 +134,17 @@ func exportRun(opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := opts.Config
-	if cfg == nil {
-		cfg = settings.Lint()
-	}
-	snippets := newSnippetRun(opts.Run, settings, opts.Version, opts.IO.ErrOut)
-	defer snippets.close()
-	res, err := runRules(load.Banks(paths), rules.All(), cfg, snippets, rules.PrepareMinimum(settings.Minimum))
+	lo := opts.Run.linterOptions(settings, opts.Version, opts.IO.ErrOut)
+	lo.KeepTrees = true // the banks are exported
+	l, err := linter.Open(lo)
 	if err != nil {
-		return err
+		return &UsageError{Err: err}
 	}
-	rules.Suppress(res, cfg)
+	defer l.Close()
+	res, err := l.Lint(context.Background(), linter.Paths(paths))
+	if err != nil {
+		return pipelineError(err)
+	}
 	banks, err := exportableBanks(opts, res)
 	if err != nil {
 		return err
@@ -225,7 +220,9 @@ func exportRun(opts *ExportOptions) error {
 // JSON bundle's "verified": the output it printed (or its value, for
 // expect = "value") and the exception it raised. Snippets that were not
 // run, failed in the sandbox or hit a limit have none.
-func verifier(res *lint.Result) func(q *bank.Question) *export.Verified {
+// verifier records, for export's verified field, what each question's
+// snippet did: snippet.Outcome.Verdict, the interpretation the rules use.
+func verifier(res *linter.Result) func(q *bank.Question) *export.Verified {
 	files := map[*bank.Bank]*lint.File{}
 	for _, f := range res.Files {
 		if f.Bank != nil {
@@ -237,31 +234,15 @@ func verifier(res *lint.Result) func(q *bank.Question) *export.Verified {
 		if f == nil {
 			return nil
 		}
-		o := check.OutcomeOf(f, q)
-		if o == nil || o.Skipped || o.Err != nil || len(o.Runs) == 0 {
+		v := f.Outcome(q).Verdict()
+		if v == nil {
 			return nil
 		}
-		r := o.Runs[0]
-		if r.Killed != "" || len(r.Missing) > 0 {
-			return nil
-		}
-		v := &export.Verified{Output: string(r.Stdout)}
-		if q.Code.Expect == "value" && r.HasValue {
-			v.Output = r.Value
-		}
-		if e := r.Exception; e != nil {
-			v.Error = e.Type
-			if e.Module != "" && e.Module != "builtins" && e.Module != "__main__" {
-				v.Error = e.Module + "." + e.Type
-			}
-		}
-		return v
+		return &export.Verified{Output: v.Output, Error: v.Error}
 	}
 }
 
-// exportableBanks selects questions and refuses banks with lint errors
-// unless --force.
-func exportableBanks(opts *ExportOptions, res *lint.Result) ([]*bank.Bank, error) {
+func exportableBanks(opts *ExportOptions, res *linter.Result) ([]*bank.Bank, error) {
 	errs := map[string]int{}
 	for _, d := range res.Diagnostics {
 		if d.Severity == lint.Error {

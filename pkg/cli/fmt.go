@@ -11,7 +11,9 @@ import (
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/format"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
+	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
@@ -21,10 +23,6 @@ type FmtOptions struct {
 	Paths      []string
 	Check      bool
 	ConfigPath string
-}
-
-func init() {
-	extraCommands = append(extraCommands, func(f *Factory) *cobra.Command { return NewCmdFmt(f, nil) })
 }
 
 // NewCmdFmt builds `qbank fmt [--check] [PATH...]`.
@@ -71,8 +69,17 @@ func fmtRun(opts *FmtOptions) error {
 	if err != nil {
 		return err
 	}
+	// Files are found as qbank lint finds them: exclude applies, a near
+	// miss is not a bank, a path without a bank is an error.
+	set := load.Load(paths, loadOptions(opts.ConfigPath))
+	if len(set.Empty) > 0 {
+		return pipelineError(&linter.NoBanksError{Paths: set.Empty})
+	}
 	failed, changed := 0, 0
-	for _, f := range load.Banks(paths) {
+	for _, f := range set.Files {
+		if f.NotBank != "" {
+			continue
+		}
 		if f.ReadErr != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "%s: cannot read: %v\n", f.Path, f.ReadErr)
 			failed++
@@ -112,13 +119,23 @@ func fmtRun(opts *FmtOptions) error {
 	return nil
 }
 
+// loadOptions are qbank.toml's exclude patterns, when it can be read: fmt
+// on named files works with a broken configuration.
+func loadOptions(configPath string) load.Options {
+	settings, err := config.Load(configPath, rules.All())
+	if err != nil {
+		return load.Options{}
+	}
+	return load.Options{Exclude: settings.Exclude, Base: settings.Dir}
+}
+
 // defaultPaths is bankPaths, reading qbank.toml only when no path is
 // given, so a broken configuration does not stop `qbank fmt FILE`.
 func defaultPaths(paths []string, configPath string) ([]string, error) {
 	if len(paths) > 0 {
 		return paths, nil
 	}
-	settings, err := config.Load(configPath)
+	settings, err := config.Load(configPath, rules.All())
 	if err != nil {
 		return nil, &UsageError{Err: fmt.Errorf("configuration: %w", err)}
 	}

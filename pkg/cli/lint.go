@@ -1,16 +1,14 @@
 package cli
 
 import (
-	"fmt"
+	"context"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/qbank-dev/qbank/pkg/iostreams"
-	"github.com/qbank-dev/qbank/pkg/lint"
-	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/report"
-	"github.com/qbank-dev/qbank/pkg/rules"
 )
 
 // DefaultBankDir is linted when no path is given.
@@ -24,9 +22,6 @@ type LintOptions struct {
 	Paths  []string
 	Format string
 	Color  string
-	// Config, when set, replaces the labels and severities of qbank.toml
-	// (tests, embedders).
-	Config *lint.Config
 
 	// CI holds the configuration-file and CI flags (--config, --output,
 	// --fail-on, --statistics, --changed-since, --shard, --severity) and,
@@ -49,11 +44,14 @@ func NewCmdLint(f *Factory, runF func(*LintOptions) error) *cobra.Command {
 		Long: `Check question banks: TOML syntax, structure against schema/qbank.schema.json,
 ids, answer keys, difficulty labels, and code snippets.
 
-PATHs are files and directories; without one, the questions/ directory is
-linted. In a directory, a .toml file is a bank when a line of it starts with
-[bank] or [[question]]; other tools' TOML files (pyproject.toml, Cargo.toml,
-qbank.toml, …), hidden directories, node_modules, vendor and testdata are
-skipped. A file named as an argument is always linted.
+PATHs are files and directories; without one, the paths of qbank.toml, else
+the questions/ directory, are linted. In a directory, a .toml file is a bank
+when its top level has a [bank] table or [[question]] tables (decided on the
+parsed file); other tools' TOML files (pyproject.toml, Cargo.toml,
+qbank.toml, …), files matching exclude in qbank.toml, hidden directories,
+node_modules, vendor and testdata are skipped. A file whose top-level tables
+nearly name a bank ([Bank], [[questions]]) is an error (QB003). A file named
+as an argument is always linted. A PATH that holds no bank is an error.
 
 Exit status:
   0  no errors (warnings and infos allowed)
@@ -101,57 +99,36 @@ func lintRun(opts *LintOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := opts.Config
-	if cfg == nil {
-		cfg = settings.Lint()
-	}
-	// Snippets run in the sandbox, opened only if a bank has code to check.
-	snippets := newSnippetRun(opts.Run, settings, opts.Version, opts.IO.ErrOut)
-	defer snippets.close()
-	// Discovery, --changed-since/--shard selection, suppressions: lint_ci.go.
-	run, err := opts.CI.lint(paths, settings, cfg, snippets)
+	lo := opts.Run.linterOptions(settings, opts.Version, opts.IO.ErrOut)
+	lo.ChangedSince = opts.CI.ChangedSince
+	lo.Shard = linter.Shard{I: opts.CI.shardI, N: opts.CI.shardN}
+	l, err := linter.Open(lo)
 	if err != nil {
-		return err
+		return &UsageError{Err: err}
 	}
-	res := run.Result
+	defer l.Close()
+	res, err := l.Lint(context.Background(), linter.Paths(paths))
+	if err != nil {
+		return pipelineError(err)
+	}
 	in := &report.Input{
-		Diagnostics: res.Diagnostics, Files: res.Files, Questions: res.Questions,
-		Tool: report.Tool{Name: "qbank", Version: opts.Version}, Rules: rules.All(),
-		Notes:   append(snippets.notes, run.Notes...),
-		Skipped: snippets.skipped(res.Files),
+		Diagnostics: res.Diagnostics, Files: res.Files, Questions: res.Counts.Questions,
+		Tool: report.Tool{Name: "qbank", Version: opts.Version}, Rules: l.Rules(),
+		Notes:   append(res.Notes, attentionNotes(res.Attention)...),
+		Skipped: res.Skipped,
 	}
 	if err := writeReport(opts.IO, opts.Format, opts.Color, in); err != nil {
 		return err
 	}
-	// GitHub annotations, --output files, --statistics, --fail-on: lint_ci.go.
-	return opts.CI.finish(opts, in, run)
+	// GitHub annotations and step summary, --output files, --statistics,
+	// --fail-on: lint_ci.go.
+	return opts.CI.finish(opts, in, res)
 }
 
-// LintPaths finds, reads, parses and checks the banks under paths, without
-// running snippets.
-func LintPaths(paths []string, cfg *lint.Config) (*lint.Result, error) {
-	files := load.Banks(paths)
-	return runRules(files, rules.All(), cfg, nil)
-}
-
-// runRules checks files with rs and the shared prepare steps (the JSON
-// Schema validation, the configured difficulty minimums). Every lint run
-// goes through here, including the --changed-since/--shard runs of
-// lint_ci.go: add further per-file preparation (such as snippet runs) here.
-//
-// snippets, when not nil, runs the files' code snippets first (their
-// outcomes are facts for the QB5xx rules).
-func runRules(files []*lint.File, rs []*lint.Rule, cfg *lint.Config, snippets *snippetRun, extra ...lint.Prepare) (*lint.Result, error) {
-	if err := snippets.prepare(files); err != nil {
-		return nil, err
-	}
-	res := lint.Run(files, rs, cfg, append([]lint.Prepare{rules.Prepare}, extra...)...)
-	for _, f := range res.Files {
-		if err := rules.SchemaError(f); err != nil {
-			return nil, fmt.Errorf("schema check of %s: %w", f.Path, err)
-		}
-	}
-	return res, nil
+// pipelineError maps an error of the lint pipeline to the command's: every
+// one of them (no bank, no sandbox, bad git ref, configuration) is exit 2.
+func pipelineError(err error) error {
+	return &UsageError{Err: err}
 }
 
 func writeReport(io_ *iostreams.IOStreams, format, colorMode string, in *report.Input) error {

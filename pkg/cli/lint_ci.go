@@ -1,20 +1,17 @@
 package cli
 
-// The flags of `qbank lint` for CI use (issue 5): the configuration file,
-// several reports at once, the exit threshold, statistics, and linting a
-// part of a large repository (--changed-since, --shard). lint.go calls in
-// at four points: addCIFlags, CIOptions.check, CIOptions.resolve,
-// CIOptions.lint and CIOptions.finish.
+// The flags of `qbank lint` for CI use: the configuration file, several
+// reports at once, the exit threshold, statistics, and linting a part of a
+// large repository (--changed-since, --shard: the selection itself is
+// package linter's). lint.go calls in at four points: addCIFlags,
+// CIOptions.check, CIOptions.resolve and CIOptions.finish.
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,9 +20,10 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/lint"
-	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/report"
 	"github.com/qbank-dev/qbank/pkg/rules"
+	"github.com/qbank-dev/qbank/pkg/safetext"
 )
 
 // CIOptions are the CI flags of `qbank lint`.
@@ -65,7 +63,11 @@ Suppress one finding with a comment at the end of its line, or alone on the
 line above: # qbank:ignore QB301[,QB302] -- reason (the reason is required).
 
 Under GitHub Actions (GITHUB_ACTIONS=true) and without --format, the text
-report is followed by workflow-command annotations (--format github).
+report is followed by workflow-command annotations (--format github), and
+the summary is appended to $GITHUB_STEP_SUMMARY.
+
+With --changed-since, the report lists for review the questions whose key
+changed while their code did not, and the reverse ("review:" lines).
 
 Exit status with --fail-on: 1 when a finding is at least that severe
 (default "error"; "never" exits 0 on findings).`
@@ -83,8 +85,8 @@ func addCIFlags(cmd *cobra.Command, o *CIOptions) {
 	fs.StringArrayVar(&o.Outputs, "output", nil, "also write a report to a file: FORMAT=PATH (repeatable; PATH - is standard output)")
 	fs.StringVar(&o.FailOn, "fail-on", "", `exit 1 on findings at least this severe: error, warning, info or never (default "error", or fail-on in qbank.toml)`)
 	fs.BoolVar(&o.Statistics, "statistics", false, "after the report, count the findings per rule")
-	fs.StringVar(&o.ChangedSince, "changed-since", "", "lint only banks changed since the git REF (committed, staged, unstaged or untracked); cross-bank checks still see every bank")
-	fs.StringVar(&o.Shard, "shard", "", "lint the I-th of N deterministic parts of the banks (I/N, 1-based), for a CI matrix")
+	fs.StringVar(&o.ChangedSince, "changed-since", "", "lint only banks changed since the git REF (committed, staged, unstaged or untracked), every bank when qbank.toml or a schema it or a bank names changed; cross-bank checks still see every bank")
+	fs.StringVar(&o.Shard, "shard", "", "lint the I-th of N deterministic parts of the files (I/N, 1-based, by path), for a CI matrix")
 	fs.StringArrayVar(&o.Severities, "severity", nil, "set a rule's severity: RULE=error|warning|info|off, by code or name (repeatable; overrides qbank.toml)")
 	cmd.Long += ciHelp
 	cmd.Example += ciExamples
@@ -146,7 +148,7 @@ func parseShard(s string) (int, int, error) {
 // resolve loads the configuration, applies the flags (flags > file >
 // defaults) and returns it with the paths to lint.
 func (o *CIOptions) resolve(opts *LintOptions) (*config.Config, []string, error) {
-	settings, err := config.Load(o.ConfigPath)
+	settings, err := config.Load(o.ConfigPath, rules.All())
 	if err != nil {
 		return nil, nil, &UsageError{Err: fmt.Errorf("configuration: %w", err)}
 	}
@@ -172,201 +174,62 @@ func (o *CIOptions) resolve(opts *LintOptions) (*config.Config, []string, error)
 	return settings, paths, nil
 }
 
-// ciRun is a lint run with its selection.
-type ciRun struct {
-	Result *lint.Result
-	// Suppressed are the findings that qbank:ignore comments silenced.
-	Suppressed []lint.Diagnostic
-	Notes      []string
-	// Total is the number of banks found before --changed-since/--shard.
-	Total int
+// attentionNotes are the report lines of the --changed-since attention
+// list: questions whose key changed while their code did not, or the
+// reverse.
+func attentionNotes(as []linter.Attention) []string {
+	if len(as) == 0 {
+		return nil
+	}
+	out := []string{fmt.Sprintf("review: %d %s changed on one side only:", len(as), pluralWord(len(as), "question", "questions"))}
+	for _, a := range as {
+		out = append(out, fmt.Sprintf("  %s:%d: %s: %s", safetext.EscapeString(a.File), a.Line, safetext.EscapeString(a.Question), a.Message()))
+	}
+	return out
 }
 
-// lint finds the banks under paths, checks the selected ones, applies the
-// suppressions and keeps the findings to report.
-//
-// With --changed-since or --shard every bank is read and parsed, but the
-// per-file rules (and so any snippet runs) run on the selected banks only;
-// the cross-bank rules (ScopeRun, e.g. duplicate bank ids) run over every
-// bank, and their findings are kept when they involve a selected bank: on
-// it, or pointing at it. With --shard each cross-bank finding is reported by
-// the shard its file belongs to, so a matrix reports it once.
-func (o *CIOptions) lint(paths []string, settings *config.Config, cfg *lint.Config, snippets *snippetRun) (*ciRun, error) {
-	files := load.Banks(paths)
-	slices.SortStableFunc(files, func(a, b *lint.File) int { return cmp.Compare(a.Path, b.Path) })
-	run := &ciRun{Total: len(files)}
-	minimum := rules.PrepareMinimum(settings.Minimum)
-
-	if o.ChangedSince == "" && o.shardN == 0 {
-		res, err := runRules(files, rules.All(), cfg, snippets, minimum)
-		if err != nil {
-			return nil, err
-		}
-		run.Result = res
-		run.Suppressed = rules.Suppress(res, cfg)
-		run.notes()
-		return run, nil
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-
-	selected := map[string]bool{}
-	inShard := func(i int) bool { return o.shardN == 0 || i%o.shardN == o.shardI-1 }
-	owner := map[string]bool{} // files of this shard
-	var changed map[string]bool
-	if o.ChangedSince != "" {
-		var err error
-		if changed, err = changedFiles(o.ChangedSince); err != nil {
-			return nil, &UsageError{Err: fmt.Errorf("--changed-since: %w", err)}
-		}
-	}
-	var sel []*lint.File
-	for i, f := range files {
-		if !inShard(i) {
-			continue
-		}
-		owner[f.Path] = true
-		if changed != nil && !changed[absReal(f.Path)] {
-			continue
-		}
-		selected[f.Path] = true
-		sel = append(sel, f)
-	}
-
-	var perFile, cross []*lint.Rule
-	for _, r := range rules.All() {
-		if r.Scope == lint.ScopeRun {
-			cross = append(cross, r)
-		} else {
-			perFile = append(perFile, r)
-		}
-	}
-	res, err := runRules(sel, perFile, cfg, snippets, minimum)
-	if err != nil {
-		return nil, err
-	}
-	crossRes := lint.Run(files, cross, cfg)
-	crossCodes := map[string]bool{}
-	for _, r := range cross {
-		crossCodes[r.Code] = true
-	}
-	// Suppress over every file, so a cross-bank finding in an unselected
-	// file still meets its qbank:ignore; then keep what this run reports.
-	all := &lint.Result{Files: files, Diagnostics: append(slices.Clone(res.Diagnostics), crossRes.Diagnostics...)}
-	suppressed := rules.Suppress(all, cfg)
-	involves := func(d lint.Diagnostic) bool {
-		if selected[d.File] {
-			return true
-		}
-		for _, r := range d.Related {
-			if selected[r.File] {
-				return true
-			}
-		}
-		return false
-	}
-	keep := func(d lint.Diagnostic) bool {
-		if crossCodes[d.Code] {
-			return owner[d.File] && involves(d) || selected[d.File]
-		}
-		return selected[d.File]
-	}
-	res.Diagnostics = nil
-	for _, d := range all.Diagnostics {
-		if keep(d) {
-			res.Diagnostics = append(res.Diagnostics, d)
-		}
-	}
-	for _, d := range suppressed {
-		if keep(d) {
-			run.Suppressed = append(run.Suppressed, d)
-		}
-	}
-	lint.Sort(res.Diagnostics)
-	run.Result = res
-	if o.ChangedSince != "" {
-		run.Notes = append(run.Notes, fmt.Sprintf("--changed-since %s: linted %d of %d banks", o.ChangedSince, len(sel), len(files)))
-	}
-	if o.shardN > 0 {
-		run.Notes = append(run.Notes, fmt.Sprintf("--shard %d/%d: linted %d of %d banks", o.shardI, o.shardN, len(sel), len(files)))
-	}
-	run.notes()
-	return run, nil
+	return many
 }
 
-func (r *ciRun) notes() {
-	if n := len(r.Suppressed); n > 0 {
-		word := "findings"
-		if n == 1 {
-			word = "finding"
-		}
-		r.Notes = append(r.Notes, fmt.Sprintf("%d %s suppressed by qbank:ignore comments", n, word))
+// stepSummary appends the run's summary and attention list to the GitHub
+// step summary file, as Markdown.
+func stepSummary(path string, in *report.Input, res *linter.Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### qbank lint\n\n%s\n", report.Summary(in))
+	for _, n := range res.Notes {
+		fmt.Fprintf(&b, "\n- %s", markdownText(n))
 	}
-}
-
-// absReal is a path made absolute with symlinks resolved, to compare with
-// git's paths.
-func absReal(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return p
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		return real
-	}
-	return abs
-}
-
-// changedFiles returns the files changed since ref, as absReal paths: the
-// changes between the merge base of ref and HEAD and the working tree
-// (commits of the branch, staged and unstaged edits), plus untracked files
-// that are not ignored.
-func changedFiles(ref string) (map[string]bool, error) {
-	top, err := git("rev-parse", "--show-toplevel")
-	if err != nil {
-		return nil, fmt.Errorf("not in a git work tree: %w", err)
-	}
-	top = strings.TrimSpace(top)
-	if _, err := git("rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}"); err != nil {
-		return nil, fmt.Errorf("unknown git ref %q (in a shallow clone fetch it first, e.g. actions/checkout with fetch-depth: 0)", ref)
-	}
-	base := ref
-	if mb, err := git("merge-base", ref, "HEAD"); err == nil {
-		base = strings.TrimSpace(mb)
-	}
-	diff, err := git("diff", "--name-only", "-z", "--no-renames", base, "--")
-	if err != nil {
-		return nil, err
-	}
-	untracked, err := git("ls-files", "-z", "--others", "--exclude-standard", "--full-name")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, p := range strings.Split(diff+untracked, "\x00") {
-		if p != "" {
-			out[filepath.Join(top, filepath.FromSlash(p))] = true
+	if len(res.Attention) > 0 {
+		fmt.Fprintf(&b, "\n\n#### Review: key or code changed on one side only\n\n| question | where | changed |\n| --- | --- | --- |\n")
+		for _, a := range res.Attention {
+			fmt.Fprintf(&b, "| `%s` | %s:%d | %s |\n", markdownText(a.Question), markdownText(a.File), a.Line, a.Message())
 		}
 	}
-	return out, nil
+	b.WriteString("\n")
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("GitHub step summary: %w", err)
+	}
+	_, werr := f.WriteString(b.String())
+	if err := cmp.Or(werr, f.Close()); err != nil {
+		return fmt.Errorf("GitHub step summary: %w", err)
+	}
+	return nil
 }
 
-// git runs git in the working directory and returns its standard output.
-func git(args ...string) (string, error) {
-	cmd := exec.Command("git", append([]string{"-c", "core.quotepath=off"}, args...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), msg)
-	}
-	return stdout.String(), nil
+// markdownText escapes a user-derived string for a Markdown table cell.
+func markdownText(s string) string {
+	s = safetext.EscapeString(s)
+	return strings.NewReplacer("|", "\\|", "`", "'", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
 // finish writes the GitHub annotations, the --output files and the
 // statistics, and turns the findings into the exit status.
-func (o *CIOptions) finish(opts *LintOptions, in *report.Input, run *ciRun) error {
+func (o *CIOptions) finish(opts *LintOptions, in *report.Input, res *linter.Result) error {
 	human := opts.Format == "text" || opts.Format == "concise"
 	if o.autoGitHub && human && opts.IO.Getenv != nil && opts.IO.Getenv("GITHUB_ACTIONS") == "true" &&
 		!slices.ContainsFunc(o.outputs, func(out output) bool { return out.format == report.GitHub && out.path == "-" }) {
@@ -375,6 +238,11 @@ func (o *CIOptions) finish(opts *LintOptions, in *report.Input, run *ciRun) erro
 		}
 	}
 	var errs []error
+	if opts.IO.Getenv != nil && opts.IO.Getenv("GITHUB_ACTIONS") == "true" {
+		if path := opts.IO.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
+			errs = append(errs, stepSummary(path, in, res))
+		}
+	}
 	for _, out := range o.outputs {
 		if err := writeOutput(opts.IO.Out, out, in); err != nil {
 			errs = append(errs, err)
@@ -388,7 +256,7 @@ func (o *CIOptions) finish(opts *LintOptions, in *report.Input, run *ciRun) erro
 		if !human {
 			w = opts.IO.ErrOut // keep machine output parseable
 		}
-		writeStatistics(w, in.Diagnostics, len(run.Suppressed))
+		writeStatistics(w, in.Diagnostics, len(res.Suppressed))
 	}
 	failOn := lint.Error
 	if o.Settings != nil {

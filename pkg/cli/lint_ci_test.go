@@ -317,7 +317,7 @@ answer = "A"
 	r = qbank(t, nil, "lint", "--format", "json", "--changed-since", "main")
 	rep := decodeJSON(t, r.stdout)
 	want := []string{
-		"questions/dup.toml:4 QB203", // on an unchanged bank, but about clean.toml
+		"questions/clean.toml:4 QB203", // on the changed bank, pointing at the unchanged dup.toml
 		"questions/new.toml:10 QB301",
 	}
 	if got := rep.findings(); !slices.Equal(got, want) || r.code != 1 {

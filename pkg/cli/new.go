@@ -21,10 +21,6 @@ type NewOptions struct {
 	Topic string
 }
 
-func init() {
-	extraCommands = append(extraCommands, func(f *Factory) *cobra.Command { return NewCmdNew(f, nil) })
-}
-
 // NewCmdNew builds `qbank new FILE`.
 func NewCmdNew(f *Factory, runF func(*NewOptions) error) *cobra.Command {
 	opts := &NewOptions{IO: f.IO}

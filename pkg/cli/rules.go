@@ -18,14 +18,6 @@ type RulesOptions struct {
 	Format string
 }
 
-func init() {
-	extraCommands = append(extraCommands,
-		func(f *Factory) *cobra.Command { return NewCmdRules(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdExplain(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdConfig(f, nil) },
-	)
-}
-
 // NewCmdRules builds `qbank rules`.
 func NewCmdRules(f *Factory, runF func(*RulesOptions) error) *cobra.Command {
 	opts := &RulesOptions{IO: f.IO}

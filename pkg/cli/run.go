@@ -2,21 +2,24 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/check"
+	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
 	"github.com/qbank-dev/qbank/pkg/lint"
-	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/report"
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/safetext"
-	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 )
 
 // RunCmdOptions are the inputs of `qbank run`.
@@ -24,161 +27,384 @@ type RunCmdOptions struct {
 	IO      *iostreams.IOStreams
 	Version string
 
-	File     string
-	Question string // "" = every question with code
-	Python   string
-	Sandbox  string
+	// Targets are the arguments: FILE, FILE#QUESTION-ID or DIR.
+	Targets    []string
+	Format     string // text | json
+	ConfigPath string
+	Python     string
+	Sandbox    string
+	Require    string
 }
 
-func init() {
-	extraCommands = append(extraCommands, func(f *Factory) *cobra.Command { return NewCmdRun(f, nil) })
-}
-
-// NewCmdRun builds `qbank run FILE[#QUESTION-ID]`.
+// NewCmdRun builds `qbank run TARGET...`.
 func NewCmdRun(f *Factory, runF func(*RunCmdOptions) error) *cobra.Command {
 	opts := &RunCmdOptions{IO: f.IO, Version: f.Version}
 	cmd := &cobra.Command{
-		Use:   "run FILE[#QUESTION-ID]",
-		Short: "Run a question's snippet in the sandbox and show what it does",
-		Long: `Run the code snippet of one question (or of every question of FILE) in the
-sandbox, never from the cache, and show its stdout, stderr, the exception it
-raised, which option matches, and the findings of the snippet rules. Output
-of the snippet is shown with control characters escaped.
+		Use:   "run (FILE[#QUESTION-ID] | DIR)...",
+		Short: "Run questions' snippets in the sandbox and show what they do",
+		Long: `Run the code snippets of questions in the sandbox, never from the cache, and
+show for each its stdout, stderr, the exception it raised, which option
+matches, and the verdict of the snippet rules — the same findings 'qbank lint'
+reports, through the same pipeline: qbank.toml's [sandbox] interpreter and
+limits, [rules] severities, qbank:ignore suppressions and
+[difficulty.minimum] (QB610) apply.
 
-Exit status: 0 when the key agrees with the code, 1 when a snippet rule
-reports an error, 2 on a usage error.`,
-		Example: `  qbank run questions/python-loops.toml#range-step`,
-		Args:    cobra.ExactArgs(1),
+A target is a bank file (every question with code), FILE#ID (one question,
+by its id or full id) or a directory (its banks, found as 'qbank lint' finds
+them). Output of a snippet is shown with control characters escaped.
+
+--format json writes one JSON document (schema/run.schema.json) instead.
+
+Exit status: 0 when every key agrees with its code, 1 when a finding is at
+least as severe as fail-on (default: an error), 2 on a usage error.`,
+		Example: `  qbank run questions/python-loops.toml#range-step
+  qbank run questions/python-loops.toml questions/errors.toml#zero-division
+  qbank run --format json questions`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File, opts.Question, _ = strings.Cut(args[0], "#")
+			opts.Targets = args
+			switch opts.Format {
+			case "text", "json":
+			default:
+				return Usagef("--format must be text or json, not %q", opts.Format)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return runRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Python, "python", "", "Python interpreter (default: python3 on PATH)")
-	cmd.Flags().StringVar(&opts.Sandbox, "sandbox", "auto", "isolation: auto, full, basic or none")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Format, "format", "text", "output format: text or json")
+	fl.StringVar(&opts.ConfigPath, "config", "", "use this qbank.toml instead of the nearest one")
+	fl.StringVar(&opts.Python, "python", "", "Python interpreter (default: [sandbox] python, else python3 on PATH)")
+	fl.StringVar(&opts.Sandbox, "sandbox", "auto", "isolation: auto, full, basic or none")
+	fl.StringVar(&opts.Require, "require-sandbox", "", "fail (exit 2) unless this isolation level is reached: full, basic or none")
 	return cmd
 }
 
+// runTarget is one argument of qbank run.
+type runTarget struct {
+	arg, path, question string
+}
+
 func runRun(opts *RunCmdOptions) error {
-	files := load.Banks([]string{opts.File})
-	f := files[0]
-	if f.ReadErr != nil {
-		return Usagef("cannot read %s: %v", opts.File, f.ReadErr)
+	ro := RunOptions{NoCache: true, Python: opts.Python, Sandbox: opts.Sandbox, Require: opts.Require}
+	if err := ro.check(); err != nil {
+		return err
 	}
-	if f.Bank == nil {
-		return Usagef("%s is not valid TOML: run qbank lint %s", opts.File, opts.File)
+	settings, err := config.Load(opts.ConfigPath, rules.All())
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("configuration: %w", err)}
 	}
-	var picked []*bank.Question
-	for _, q := range f.Bank.Questions {
-		if q.Code == nil {
-			continue
+	var targets []runTarget
+	var inputs []linter.Input
+	for _, a := range opts.Targets {
+		p, id, _ := strings.Cut(a, "#")
+		t := runTarget{arg: a, path: filepath.ToSlash(filepath.Clean(p)), question: id}
+		targets = append(targets, t)
+		in := linter.Path(p)
+		if id != "" {
+			in.Questions = []string{id}
 		}
-		if opts.Question == "" || q.ID == opts.Question || q.FullID() == opts.Question {
-			picked = append(picked, q)
-		}
+		inputs = append(inputs, in)
 	}
-	if len(picked) == 0 {
-		if opts.Question != "" {
-			return Usagef("%s has no question %q with code", opts.File, opts.Question)
-		}
-		return Usagef("%s has no question with code", opts.File)
-	}
-	pool, err := sandbox.Open(sandbox.Options{Python: opts.Python, Mode: opts.Sandbox})
+	lo := ro.linterOptions(settings, opts.Version, nil)
+	lo.KeepTrees = true // the questions' code and options are shown
+	l, err := linter.Open(lo)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	defer pool.Close()
-	// Keep only the picked questions, so that only they run.
-	keep := map[int]bool{}
-	for _, q := range picked {
-		keep[q.Index] = true
+	defer l.Close()
+	res, err := l.Lint(context.Background(), inputs)
+	if err != nil {
+		return pipelineError(err)
 	}
-	all := f.Bank.Questions
-	f.Bank.Questions = picked
-	check.Run(context.Background(), []*lint.File{f}, check.Options{Runner: pool, Python: "Python " + pool.Interpreter().Version})
-	res := lint.Run([]*lint.File{f}, rules.All(), nil, rules.Prepare)
-	f.Bank.Questions = all
-
-	w := opts.IO.Out
-	fmt.Fprintf(w, "sandbox: %s, Python %s\n", pool.Level(), pool.Interpreter().Version)
-	failed := false
-	for _, q := range picked {
-		fmt.Fprintf(w, "\n== %s (expect = %q)\n", q.FullID(), q.Code.Expect)
-		o := check.OutcomeOf(f, q)
-		switch {
-		case o == nil:
-			fmt.Fprintln(w, "not run (expect = \"none\")")
-			continue
-		case o.Err != nil:
-			fmt.Fprintf(w, "sandbox failure: %v\n", o.Err)
-			failed = true
-			continue
-		}
-		r := o.Runs[0]
-		section(w, "stdout", r.Stdout, r.StdoutTruncated)
-		section(w, "stderr", r.Stderr, r.StderrTruncated)
-		if e := r.Exception; e != nil {
-			when := "raised"
-			if e.CompileTime {
-				when = "compile error"
-			}
-			fmt.Fprintf(w, "exception (%s): %s.%s: %s (line %d of the %s)\n", when, e.Module, e.Type, safetext.Escape([]byte(e.Message)), e.Line, e.Where)
-		}
-		if r.HasValue {
-			fmt.Fprintf(w, "value: %s\n", safetext.Escape([]byte(r.Value)))
-		}
-		if r.Killed != "" {
-			fmt.Fprintf(w, "stopped: %s limit\n", r.Killed)
-		}
-		if len(r.Missing) > 0 {
-			fmt.Fprintf(w, "missing modules: %s\n", strings.Join(r.Missing, ", "))
-		}
-		if q.Code.Expect == "output" || q.Code.Expect == "value" {
-			actual := string(r.Stdout)
-			if q.Code.Expect == "value" {
-				actual = r.Value
-			}
-			for _, opt := range q.Options {
-				level := check.Compare(opt.Text, actual)
-				mark := ""
-				for _, k := range q.Answer {
-					if k == opt.Letter {
-						mark = " (keyed)"
-					}
-				}
-				switch level {
-				case check.Exact:
-					fmt.Fprintf(w, "option %s matches%s\n", opt.Letter, mark)
-				case check.Loose:
-					fmt.Fprintf(w, "option %s matches loosely, ignoring %s%s\n", opt.Letter, check.Difference(opt.Text, actual), mark)
-				}
-			}
-		}
-		for _, d := range res.Diagnostics {
-			if d.Question == q.FullID() && strings.HasPrefix(d.Code, "QB5") {
-				fmt.Fprintln(w, report.Headline(d))
-				if d.Severity == lint.Error {
-					failed = true
-				}
-			}
-		}
+	picked, err := pickQuestions(targets, res.Files)
+	if err != nil {
+		return err
 	}
-	if failed {
-		return ErrFindings
+	out := runReport(l, res, picked, opts.Version)
+	if opts.Format == "json" {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		writeRunText(opts.IO.Out, out)
+	}
+	for _, d := range allFindings(out) {
+		if settings.FailOn != lint.Off && d.Severity >= settings.FailOn {
+			return ErrFindings
+		}
 	}
 	return nil
 }
 
-func section(w io.Writer, name string, b []byte, truncated bool) {
-	if len(b) == 0 {
+// pickedQuestion is a question to show, with its file.
+type pickedQuestion struct {
+	file *lint.File
+	q    *bank.Question
+}
+
+// pickQuestions resolves the targets to questions with code, in target
+// order, each once.
+func pickQuestions(targets []runTarget, files []*lint.File) ([]pickedQuestion, error) {
+	byPath := map[string]*lint.File{}
+	for _, f := range files {
+		byPath[f.Path] = f
+	}
+	var out []pickedQuestion
+	seen := map[*bank.Question]bool{}
+	add := func(f *lint.File, q *bank.Question) {
+		if !seen[q] {
+			seen[q] = true
+			out = append(out, pickedQuestion{f, q})
+		}
+	}
+	for _, t := range targets {
+		if f := byPath[t.path]; f != nil {
+			// A file.
+			if f.ReadErr != nil {
+				return nil, Usagef("cannot read %s: %v", t.path, f.ReadErr)
+			}
+			if f.Bank == nil {
+				return nil, Usagef("%s is not valid TOML: run qbank lint %s", t.path, t.path)
+			}
+			n := len(out)
+			for _, q := range f.Bank.Questions {
+				if q.Code != nil && (t.question == "" || q.ID == t.question || q.FullID() == t.question) {
+					add(f, q)
+				}
+			}
+			if len(out) == n && !slices.ContainsFunc(out, func(p pickedQuestion) bool { return p.file == f }) {
+				if t.question != "" {
+					return nil, Usagef("%s has no question %q with code", t.path, t.question)
+				}
+				return nil, Usagef("%s has no question with code", t.path)
+			}
+			continue
+		}
+		// A directory: every bank under it.
+		if t.question != "" {
+			return nil, Usagef("%s: #ID selects a question of a file, not of a directory", t.arg)
+		}
+		n := len(out)
+		prefix := strings.TrimSuffix(t.path, "/") + "/"
+		for _, f := range files {
+			if f.Bank == nil || !(strings.HasPrefix(f.Path, prefix) || t.path == ".") {
+				continue
+			}
+			for _, q := range f.Bank.Questions {
+				if q.Code != nil {
+					add(f, q)
+				}
+			}
+		}
+		if len(out) == n {
+			return nil, Usagef("%s has no question with code", t.arg)
+		}
+	}
+	return out, nil
+}
+
+// RunOutput is what `qbank run` shows; `--format json` writes it as
+// described by schema/run.schema.json.
+type RunOutput struct {
+	Version  int          `json:"version"`
+	Tool     report.Tool  `json:"tool"`
+	Sandbox  string       `json:"sandbox,omitempty"`
+	Snippets []RunSnippet `json:"snippets"`
+	// Findings are the findings about the banks as a whole (QB610).
+	Findings []lint.Diagnostic `json:"findings"`
+}
+
+// RunSnippet is one question's snippet and what it did.
+type RunSnippet struct {
+	Question string `json:"question"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Expect   string `json:"expect"`
+	// Status is how far the check went: ran, compiled, not-run, stopped,
+	// missing-module, sandbox-failure; "none" for expect = "none".
+	Status          string            `json:"status"`
+	Summary         string            `json:"summary"`
+	Stdout          *string           `json:"stdout"`
+	StdoutTruncated bool              `json:"stdout_truncated"`
+	Stderr          *string           `json:"stderr"`
+	StderrTruncated bool              `json:"stderr_truncated"`
+	Exception       *RunException     `json:"exception"`
+	Value           *string           `json:"value"`
+	Killed          string            `json:"killed,omitempty"`
+	Missing         []string          `json:"missing,omitempty"`
+	Error           string            `json:"sandbox_error,omitempty"`
+	Options         []RunOption       `json:"options"`
+	Findings        []lint.Diagnostic `json:"findings"`
+}
+
+// RunException is the exception a snippet raised.
+type RunException struct {
+	Name        string `json:"name"` // snippet.QualifiedName
+	Module      string `json:"module"`
+	Type        string `json:"type"`
+	Message     string `json:"message"`
+	Line        int    `json:"line"`
+	Where       string `json:"where"`
+	CompileTime bool   `json:"compile_time"`
+}
+
+// RunOption is how an option compares with what the snippet did.
+type RunOption struct {
+	Letter string `json:"letter"`
+	Keyed  bool   `json:"keyed"`
+	// Match is "exact", "loose" or "none"; Ignoring says what a loose
+	// match ignored.
+	Match    string `json:"match"`
+	Ignoring string `json:"ignoring,omitempty"`
+}
+
+func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, version string) *RunOutput {
+	out := &RunOutput{Version: 1, Tool: report.Tool{Name: "qbank", Version: version}, Sandbox: strings.TrimPrefix(l.Sandbox(), "sandbox: "),
+		Snippets: []RunSnippet{}, Findings: []lint.Diagnostic{}}
+	banks := map[string]bool{}
+	for _, p := range picked {
+		q := p.q
+		banks[p.file.Path] = true
+		s := RunSnippet{Question: safetext.EscapeString(q.FullID()), File: safetext.EscapeString(p.file.Path),
+			Line: p.file.Position(q.Node.Start).Line, Expect: q.Code.Expect, Options: []RunOption{}, Findings: []lint.Diagnostic{}}
+		for _, d := range res.Diagnostics {
+			if d.File == p.file.Path && d.Question == q.FullID() && strings.HasPrefix(d.Code, "QB5") {
+				s.Findings = append(s.Findings, escapeDiagnostic(d))
+			}
+		}
+		o := p.file.Outcome(q)
+		if o == nil {
+			s.Status, s.Summary = "none", `not run (expect = "none")`
+			out.Snippets = append(out.Snippets, s)
+			continue
+		}
+		s.Status, s.Summary = o.Status().String(), safetext.EscapeString(o.Summary())
+		if o.Err != nil {
+			s.Error = safetext.EscapeString(o.Err.Error())
+		}
+		if len(o.Runs) > 0 && o.Err == nil {
+			r := o.First()
+			str := func(b []byte) *string { v := safetext.Escape(b); return &v }
+			s.Stdout, s.Stderr = str(r.Stdout), str(r.Stderr)
+			s.StdoutTruncated, s.StderrTruncated = r.StdoutTruncated, r.StderrTruncated
+			if e := r.Exception; e != nil {
+				s.Exception = &RunException{Name: snippet.QualifiedName(e), Module: e.Module, Type: e.Type,
+					Message: safetext.EscapeString(e.Message), Line: e.Line, Where: e.Where, CompileTime: e.CompileTime}
+			}
+			if r.HasValue {
+				s.Value = str([]byte(r.Value))
+			}
+			s.Killed, s.Missing = r.Killed, r.Missing
+			if o.Judged() && (q.Code.Expect == "output" || q.Code.Expect == "value") {
+				actual := o.Actual()
+				for _, opt := range q.Options {
+					ro := RunOption{Letter: opt.Letter, Keyed: slices.Contains(q.Answer, opt.Letter), Match: "none"}
+					switch snippet.Compare(opt.Text, actual) {
+					case snippet.Exact:
+						ro.Match = "exact"
+					case snippet.Loose:
+						ro.Match, ro.Ignoring = "loose", snippet.Difference(opt.Text, actual)
+					}
+					s.Options = append(s.Options, ro)
+				}
+			}
+		}
+		out.Snippets = append(out.Snippets, s)
+	}
+	for _, d := range res.Diagnostics {
+		if banks[d.File] && d.Code == rules.DifficultyMinimum.Code {
+			out.Findings = append(out.Findings, escapeDiagnostic(d))
+		}
+	}
+	return out
+}
+
+func escapeDiagnostic(d lint.Diagnostic) lint.Diagnostic {
+	d.File, d.Message, d.Hint, d.Question = safetext.EscapeString(d.File), safetext.EscapeString(d.Message), safetext.EscapeString(d.Hint), safetext.EscapeString(d.Question)
+	return d
+}
+
+func allFindings(out *RunOutput) []lint.Diagnostic {
+	ds := slices.Clone(out.Findings)
+	for _, s := range out.Snippets {
+		ds = append(ds, s.Findings...)
+	}
+	return ds
+}
+
+// writeRunText is the text layout of qbank run.
+func writeRunText(w io.Writer, out *RunOutput) {
+	if out.Sandbox != "" {
+		fmt.Fprintf(w, "sandbox: %s\n", out.Sandbox)
+	}
+	for _, s := range out.Snippets {
+		fmt.Fprintf(w, "\n== %s (expect = %q)\n", s.Question, s.Expect)
+		switch {
+		case s.Status == "none":
+			fmt.Fprintln(w, s.Summary)
+			continue
+		case s.Error != "":
+			fmt.Fprintf(w, "sandbox failure: %s\n", s.Error)
+		case s.Stdout == nil:
+			fmt.Fprintln(w, s.Summary)
+		default:
+			section(w, "stdout", *s.Stdout, s.StdoutTruncated)
+			section(w, "stderr", *s.Stderr, s.StderrTruncated)
+			if e := s.Exception; e != nil {
+				when := "raised"
+				if e.CompileTime {
+					when = "compile error"
+				}
+				fmt.Fprintf(w, "exception (%s): %s.%s: %s (line %d of the %s)\n", when, e.Module, e.Type, e.Message, e.Line, e.Where)
+			}
+			if s.Value != nil {
+				fmt.Fprintf(w, "value: %s\n", *s.Value)
+			}
+			if s.Killed != "" {
+				fmt.Fprintf(w, "stopped: %s limit\n", s.Killed)
+			}
+			if len(s.Missing) > 0 {
+				fmt.Fprintf(w, "missing modules: %s\n", strings.Join(s.Missing, ", "))
+			}
+			for _, o := range s.Options {
+				mark := ""
+				if o.Keyed {
+					mark = " (keyed)"
+				}
+				switch o.Match {
+				case "exact":
+					fmt.Fprintf(w, "option %s matches%s\n", o.Letter, mark)
+				case "loose":
+					fmt.Fprintf(w, "option %s matches loosely, ignoring %s%s\n", o.Letter, o.Ignoring, mark)
+				}
+			}
+		}
+		for _, d := range s.Findings {
+			fmt.Fprintln(w, report.Headline(d))
+		}
+	}
+	if len(out.Findings) > 0 {
+		fmt.Fprintln(w)
+		for _, d := range out.Findings {
+			fmt.Fprintln(w, report.Headline(d))
+		}
+	}
+}
+
+// section prints an escaped output stream.
+func section(w io.Writer, name, text string, truncated bool) {
+	if len(text) == 0 {
 		fmt.Fprintf(w, "%s: (empty)\n", name)
 		return
 	}
-	fmt.Fprintf(w, "--- %s\n%s", name, safetext.Escape(b))
-	if b[len(b)-1] != '\n' {
+	fmt.Fprintf(w, "--- %s\n%s", name, text)
+	if text[len(text)-1] != '\n' {
 		fmt.Fprintln(w, "⏎ (no newline at end)")
 	}
 	if truncated {

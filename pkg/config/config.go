@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -29,7 +30,6 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/qbank-dev/qbank/pkg/lint"
-	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/suggest"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
@@ -54,6 +54,10 @@ type Config struct {
 	// Paths are the banks linted when no PATH is given, relative to the
 	// working directory (or absolute).
 	Paths []string
+	// Exclude are glob patterns of files that directories are not searched
+	// for: with a slash, relative to Dir; without, a file or directory name
+	// at any depth (see load.Options).
+	Exclude []string
 	// Labels are the allowed difficulty labels.
 	Labels []string
 	// Minimum is the least number of questions each bank must have per
@@ -66,6 +70,9 @@ type Config struct {
 	FailOn lint.Severity
 	// Sandbox configures the snippet runner.
 	Sandbox Sandbox
+
+	// rules are the rules [rules] may name.
+	rules []*lint.Rule
 
 	// origin says where each setting came from, by dotted key: FromDefault,
 	// FromFlag, or "<file>:<line>".
@@ -92,9 +99,11 @@ var SandboxLevels = []string{"full", "basic", "none"}
 // FailOnValues are the values fail-on accepts.
 var FailOnValues = []string{"error", "warning", "info", "never"}
 
-// Default returns the configuration used without a file.
-func Default() *Config {
+// Default returns the configuration used without a file; rs are the rules
+// that [rules] and SetSeverity may name.
+func Default(rs []*lint.Rule) *Config {
 	c := &Config{
+		rules:    rs,
 		Labels:   slices.Clone(lint.DefaultLabels),
 		Minimum:  map[string]int{},
 		Severity: map[string]lint.Severity{},
@@ -119,7 +128,7 @@ func (c *Config) Origin(key string) string {
 
 // Lint returns the configuration the rule engine needs.
 func (c *Config) Lint() *lint.Config {
-	return &lint.Config{Labels: slices.Clone(c.Labels), Severity: maps.Clone(c.Severity)}
+	return &lint.Config{Labels: slices.Clone(c.Labels), Severity: maps.Clone(c.Severity), Minimum: maps.Clone(c.Minimum)}
 }
 
 // SetPaths sets the bank paths from the command line.
@@ -142,7 +151,7 @@ func (c *Config) SetFailOn(v string) error {
 // SetSeverity sets one rule's severity from the command line, by code or
 // name.
 func (c *Config) SetSeverity(rule, severity string) error {
-	code, err := ruleCode(rule)
+	code, err := c.ruleCode(rule)
 	if err != nil {
 		return err
 	}
@@ -219,7 +228,7 @@ func Find(dir string) (string, error) {
 // Load returns the effective configuration before flags: the file at
 // explicit when it is not "", else the one Find discovers from the working
 // directory, else the defaults.
-func Load(explicit string) (*Config, error) {
+func Load(explicit string, rs []*lint.Rule) (*Config, error) {
 	path := explicit
 	if path == "" {
 		wd, err := os.Getwd()
@@ -230,7 +239,7 @@ func Load(explicit string) (*Config, error) {
 			return nil, err
 		}
 		if path == "" {
-			return Default(), nil
+			return Default(rs), nil
 		}
 		// Name it relative to the working directory in messages.
 		if rel, err := filepath.Rel(wd, path); err == nil {
@@ -241,13 +250,14 @@ func Load(explicit string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read configuration: %w", err)
 	}
-	return Parse(path, src)
+	return Parse(path, src, rs)
 }
 
 // file is qbank.toml as written. Keep it, schema/config.schema.json and
 // the reference in the README in step (a test checks the schema).
 type file struct {
 	Paths      []string `toml:"paths"`
+	Exclude    []string `toml:"exclude"`
 	FailOn     *string  `toml:"fail-on"`
 	Difficulty *struct {
 		Labels  []string       `toml:"labels"`
@@ -266,15 +276,15 @@ type file struct {
 
 // knownKeys are the keys of each table of the file, for suggestions.
 var knownKeys = map[string][]string{
-	"":           {"paths", "fail-on", "difficulty", "rules", "sandbox"},
+	"":           {"paths", "exclude", "fail-on", "difficulty", "rules", "sandbox"},
 	"difficulty": {"labels", "minimum"},
 	"sandbox":    {"python", "cpu", "wall", "memory", "output", "require"},
 }
 
 // Parse reads a configuration file's contents. path names it in errors and
 // is the base of its relative paths.
-func Parse(path string, src []byte) (*Config, error) {
-	c := Default()
+func Parse(path string, src []byte, rs []*lint.Rule) (*Config, error) {
+	c := Default(rs)
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("configuration %s: %w", path, err)
@@ -360,6 +370,15 @@ func Parse(path string, src []byte) (*Config, error) {
 		}
 		set("paths")
 	}
+	if f.Exclude != nil {
+		for _, p := range f.Exclude {
+			if _, err := pathpkg.Match(p, ""); err != nil || p == "" {
+				return nil, errAt(fmt.Sprintf("exclude: %q is not a glob pattern", p), "exclude")
+			}
+		}
+		c.Exclude = f.Exclude
+		set("exclude")
+	}
 	if f.FailOn != nil {
 		s, err := ParseFailOn(*f.FailOn)
 		if err != nil {
@@ -404,7 +423,7 @@ func Parse(path string, src []byte) (*Config, error) {
 		if len(k) != 2 || k[0] != "rules" {
 			continue
 		}
-		code, err := ruleCode(k[1])
+		code, err := c.ruleCode(k[1])
 		if err != nil {
 			return nil, errAt(err.Error(), k...)
 		}
@@ -487,17 +506,19 @@ func relToWD(dir, p string) string {
 }
 
 // ruleCode returns the code of a rule named by code or name.
-func ruleCode(codeOrName string) (string, error) {
-	if r := rules.Lookup(codeOrName); r != nil {
-		return r.Code, nil
+func (c *Config) ruleCode(codeOrName string) (string, error) {
+	for _, r := range c.rules {
+		if strings.EqualFold(r.Code, codeOrName) || strings.EqualFold(r.Name, codeOrName) {
+			return r.Code, nil
+		}
 	}
-	return "", fmt.Errorf("unknown rule %q%s", codeOrName, didYouMean(codeOrName, RuleWords()))
+	return "", fmt.Errorf("unknown rule %q%s", codeOrName, didYouMean(codeOrName, RuleWords(c.rules)))
 }
 
 // RuleWords are every rule's code and name, for suggestions.
-func RuleWords() []string {
+func RuleWords(rs []*lint.Rule) []string {
 	var ws []string
-	for _, r := range rules.All() {
+	for _, r := range rs {
 		ws = append(ws, r.Code, r.Name)
 	}
 	return ws

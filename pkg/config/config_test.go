@@ -16,9 +16,11 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/rules"
 )
 
 const full = `paths = ["questions", "extra/bank.toml"]
+exclude = ["drafts", "*/scratch-*.toml"]
 fail-on = "warning"
 
 [difficulty]
@@ -45,7 +47,7 @@ require = "full"
 func TestParseFull(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	c, err := config.Parse("qbank.toml", []byte(full))
+	c, err := config.Parse("qbank.toml", []byte(full), rules.All())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +59,9 @@ func TestParseFull(t *testing.T) {
 	if !slices.Equal(c.Paths, []string{"questions", "extra/bank.toml"}) || c.FailOn != lint.Warning {
 		t.Errorf("paths %v fail-on %v", c.Paths, c.FailOn)
 	}
+	if !slices.Equal(c.Exclude, []string{"drafts", "*/scratch-*.toml"}) {
+		t.Errorf("exclude %v", c.Exclude)
+	}
 	if c.Minimum["hard"] != 3 || c.Minimum["expert"] != 1 || len(c.Labels) != 4 {
 		t.Errorf("difficulty %v %v", c.Labels, c.Minimum)
 	}
@@ -64,10 +69,10 @@ func TestParseFull(t *testing.T) {
 	if !reflect.DeepEqual(c.Severity, wantSev) {
 		t.Errorf("severity %v", c.Severity)
 	}
-	if o := c.Origin("rules.QB301"); o != "qbank.toml:13" {
+	if o := c.Origin("rules.QB301"); o != "qbank.toml:14" {
 		t.Errorf("origin of rules.QB301 = %q", o)
 	}
-	if o := c.Origin("sandbox.cpu"); o != "qbank.toml:18" {
+	if o := c.Origin("sandbox.cpu"); o != "qbank.toml:19" {
 		t.Errorf("origin of sandbox.cpu = %q", o)
 	}
 	// Flags win and say so.
@@ -83,7 +88,7 @@ func TestParseFull(t *testing.T) {
 // same settings.
 func TestWriteTOMLRoundTrip(t *testing.T) {
 	t.Chdir(t.TempDir())
-	c, err := config.Parse("qbank.toml", []byte(full))
+	c, err := config.Parse("qbank.toml", []byte(full), rules.All())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +96,7 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 	if err := c.WriteTOML(&buf); err != nil {
 		t.Fatal(err)
 	}
-	c2, err := config.Parse("printed.toml", buf.Bytes())
+	c2, err := config.Parse("printed.toml", buf.Bytes(), rules.All())
 	if err != nil {
 		t.Fatalf("printed config does not parse: %v\n%s", err, buf.String())
 	}
@@ -109,7 +114,7 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"pahts = []", `qbank.toml:1:1: unknown key "pahts"; did you mean "paths"?`},
-		{"zzz = 1", `unknown key "zzz" (known keys at top level: paths, fail-on, difficulty, rules, sandbox)`},
+		{"zzz = 1", `unknown key "zzz" (known keys at top level: paths, exclude, fail-on, difficulty, rules, sandbox)`},
 		{"[difficulty]\nlabel = []", `qbank.toml:2:1: unknown key "difficulty.label"; did you mean "labels"?`},
 		{"[difficulty]\nlabels = []", `at least one label is needed`},
 		{"[difficulty]\nlabels = [\"a\", \"a\"]", `"a" is listed twice`},
@@ -124,7 +129,7 @@ func TestParseErrors(t *testing.T) {
 		{"[rules", `qbank.toml:1:`},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
-			_, err := config.Parse("qbank.toml", []byte(tc.src))
+			_, err := config.Parse("qbank.toml", []byte(tc.src), rules.All())
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
@@ -152,7 +157,7 @@ func TestFind(t *testing.T) {
 	// directory.
 	t.Chdir(deep)
 	os.WriteFile(filepath.Join(root, "a", "qbank.toml"), []byte(`paths = ["questions"]`), 0o644)
-	c, err := config.Load("")
+	c, err := config.Load("", rules.All())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +226,7 @@ func TestSchema(t *testing.T) {
 		if validate(bad) == nil {
 			t.Errorf("schema accepts %q", bad)
 		}
-		if _, err := config.Parse("qbank.toml", []byte(bad)); err == nil {
+		if _, err := config.Parse("qbank.toml", []byte(bad), rules.All()); err == nil {
 			t.Errorf("Parse accepts %q", bad)
 		}
 	}
@@ -242,7 +247,7 @@ func TestSchema(t *testing.T) {
 		slices.Sort(ks)
 		return ks
 	}
-	if got, want := keys(doc.Properties), []string{"difficulty", "fail-on", "paths", "rules", "sandbox"}; !slices.Equal(got, want) {
+	if got, want := keys(doc.Properties), []string{"difficulty", "exclude", "fail-on", "paths", "rules", "sandbox"}; !slices.Equal(got, want) {
 		t.Errorf("schema top-level keys %v, want %v", got, want)
 	}
 	for table, want := range map[string][]string{"difficulty": {"labels", "minimum"}, "sandbox": {"cpu", "memory", "output", "python", "require", "wall"}} {
@@ -255,7 +260,7 @@ func TestSchema(t *testing.T) {
 			t.Errorf("schema [%s] keys %v, want %v", table, got, want)
 		}
 		for _, k := range want {
-			if _, err := config.Parse("qbank.toml", []byte("["+table+"]\n"+k+"x = 1")); err == nil || !strings.Contains(err.Error(), `did you mean "`+k+`"`) {
+			if _, err := config.Parse("qbank.toml", []byte("["+table+"]\n"+k+"x = 1"), rules.All()); err == nil || !strings.Contains(err.Error(), `did you mean "`+k+`"`) {
 				t.Errorf("[%s] %sx: %v", table, k, err)
 			}
 		}

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/qbank-dev/qbank/pkg/rules"
 )
 
 // WriteTOML prints the effective configuration as a qbank.toml that would
@@ -33,6 +31,9 @@ func (c *Config) WriteTOML(w io.Writer) error {
 	} else {
 		fmt.Fprintln(bw, "# paths: not set; `qbank lint` without PATH lints ./questions  # default")
 	}
+	if c.Exclude != nil {
+		line("exclude = "+tomlStrings(c.Exclude), c.Origin("exclude"))
+	}
 	line("fail-on = "+tomlString(FailOnName(c.FailOn)), c.Origin("fail-on"))
 
 	fmt.Fprintln(bw, "\n[difficulty]")
@@ -48,7 +49,7 @@ func (c *Config) WriteTOML(w io.Writer) error {
 
 	fmt.Fprintln(bw, "\n[rules]")
 	fmt.Fprintln(bw, "# every rule with its effective severity")
-	for _, r := range rules.All() {
+	for _, r := range c.rules {
 		s := r.Severity
 		if v, ok := c.Severity[r.Code]; ok {
 			s = v

@@ -24,6 +24,7 @@ import (
 type Problem struct {
 	Path string
 	Err  error
+	From string // the given path it was found under
 }
 
 // ErrLoop is reported for a directory reached again through a symlink.
@@ -44,17 +45,20 @@ type Candidate struct {
 	// Explicit is set for a file named as a path rather than found in a
 	// directory.
 	Explicit bool
+	// From are the given paths (as given) it was found under.
+	From []string
 }
 
 // Files returns the candidate bank files under paths, sorted by path and
 // without repeats, plus the paths that could not be walked.
 func Files(paths []string) ([]Candidate, []Problem) {
-	w := &walker{seen: map[string]bool{}, visited: map[fileID]bool{}, ancestors: map[fileID]bool{}}
-	for _, p := range paths {
-		p = filepath.Clean(p)
+	w := &walker{seen: map[string]int{}, visited: map[fileID]bool{}, ancestors: map[fileID]bool{}}
+	for _, given := range paths {
+		w.from = given
+		p := filepath.Clean(given)
 		info, err := os.Stat(p)
 		if err != nil {
-			w.problems = append(w.problems, Problem{Path: slashed(p), Err: err})
+			w.problems = append(w.problems, Problem{Path: slashed(p), Err: err, From: given})
 			continue
 		}
 		if !info.IsDir() {
@@ -69,9 +73,10 @@ func Files(paths []string) ([]Candidate, []Problem) {
 }
 
 type walker struct {
+	from     string // the given path being walked
 	files    []Candidate
 	problems []Problem
-	seen     map[string]bool
+	seen     map[string]int
 	visited  map[fileID]bool
 	// ancestors are the directories being walked, outermost first.
 	ancestors map[fileID]bool
@@ -79,9 +84,16 @@ type walker struct {
 
 func (w *walker) add(p string, explicit bool) {
 	p = slashed(p)
-	if !w.seen[p] {
-		w.seen[p] = true
-		w.files = append(w.files, Candidate{Path: p, Explicit: explicit})
+	i, seen := w.seen[p]
+	if !seen {
+		w.seen[p] = len(w.files)
+		w.files = append(w.files, Candidate{Path: p, Explicit: explicit, From: []string{w.from}})
+		return
+	}
+	c := &w.files[i]
+	c.Explicit = c.Explicit || explicit
+	if !slices.Contains(c.From, w.from) {
+		c.From = append(c.From, w.from)
 	}
 }
 
@@ -96,7 +108,7 @@ func (w *walker) dir(p string, info fs.FileInfo, top bool) {
 	// reached twice by different routes is walked once.
 	if id, ok := idOf(info); ok {
 		if w.ancestors[id] {
-			w.problems = append(w.problems, Problem{Path: slashed(p), Err: ErrLoop})
+			w.problems = append(w.problems, Problem{Path: slashed(p), Err: ErrLoop, From: w.from})
 			return
 		}
 		if w.visited[id] {
@@ -108,7 +120,7 @@ func (w *walker) dir(p string, info fs.FileInfo, top bool) {
 	}
 	entries, err := os.ReadDir(p)
 	if err != nil {
-		w.problems = append(w.problems, Problem{Path: slashed(p), Err: err})
+		w.problems = append(w.problems, Problem{Path: slashed(p), Err: err, From: w.from})
 		return
 	}
 	for _, e := range entries {
@@ -116,7 +128,7 @@ func (w *walker) dir(p string, info fs.FileInfo, top bool) {
 		if e.Type()&fs.ModeSymlink != 0 || e.IsDir() {
 			ci, err := os.Stat(child)
 			if err != nil {
-				w.problems = append(w.problems, Problem{Path: slashed(child), Err: err})
+				w.problems = append(w.problems, Problem{Path: slashed(child), Err: err, From: w.from})
 				continue
 			}
 			if ci.IsDir() {

@@ -1,17 +1,34 @@
 package export_test
 
 import (
+	"context"
 	"io"
 	"testing"
 
-	"github.com/qbank-dev/qbank/pkg/cli"
 	"github.com/qbank-dev/qbank/pkg/export"
 	_ "github.com/qbank-dev/qbank/pkg/export/gift"
 	"github.com/qbank-dev/qbank/pkg/export/internal/exporttest"
 	_ "github.com/qbank-dev/qbank/pkg/export/moodle"
 	_ "github.com/qbank-dev/qbank/pkg/export/qti"
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/linter"
 )
+
+// lintDir lints dir without running snippets, through the pipeline that
+// `qbank lint` and `qbank export` use.
+func lintDir(tb testing.TB, dir string) *linter.Result {
+	tb.Helper()
+	l, err := linter.Open(linter.Options{NoRun: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	res, err := l.Lint(context.Background(), linter.Paths([]string{dir}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
 
 // The synthetic set: 10,000 questions in 100 banks of 100.
 const (
@@ -42,16 +59,13 @@ func BenchmarkExport(b *testing.B) {
 }
 
 // BenchmarkLint lints the synthetic set written to a temporary directory
-// with cli.LintPaths, as `qbank lint` and `qbank export` do.
+// through package linter, as `qbank lint` and `qbank export` do.
 func BenchmarkLint(b *testing.B) {
 	dir := exporttest.WriteSynth(b, b.TempDir(), benchQuestions, benchPerBank)
 	for b.Loop() {
-		res, err := cli.LintPaths([]string{dir}, lint.DefaultConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Questions != benchQuestions {
-			b.Fatalf("%d questions", res.Questions)
+		res := lintDir(b, dir)
+		if res.Counts.Questions != benchQuestions {
+			b.Fatalf("%d questions", res.Counts.Questions)
 		}
 	}
 }
@@ -60,10 +74,7 @@ func BenchmarkLint(b *testing.B) {
 // valid set of banks, so the lint benchmark does the full work.
 func TestSynthLintsClean(t *testing.T) {
 	dir := exporttest.WriteSynth(t, t.TempDir(), 200, 100)
-	res, err := cli.LintPaths([]string{dir}, lint.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := lintDir(t, dir)
 	for _, d := range res.Diagnostics {
 		if d.Severity == lint.Error {
 			t.Errorf("%s:%d: %s", d.File, d.Line, d.Message)

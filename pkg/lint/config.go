@@ -6,7 +6,17 @@ type Config struct {
 	Labels []string
 	// Severity overrides a rule's default severity, by code or by name.
 	Severity map[string]Severity
+	// Minimum is the least number of questions a bank must have per
+	// difficulty label ([difficulty.minimum] of qbank.toml).
+	Minimum map[string]int
+	// Focus, when set, names the files a selective run (--changed-since)
+	// is about: a cross-bank rule places a finding that involves one of
+	// them on it rather than on an unchanged file.
+	Focus map[string]bool
 }
+
+// Option adjusts the configuration of one Run.
+type Option func(*Config)
 
 // DefaultLabels are the difficulty labels used when none are configured.
 var DefaultLabels = []string{"easy", "medium", "hard"}

@@ -59,9 +59,6 @@ type Pass struct {
 	Bank *bank.Bank
 	// Files are every file of the run, sorted by path.
 	Files []*File
-	// Facts carries results that a run computes once for many rules, such
-	// as schema problems or snippet results, keyed by a name.
-	Facts map[string]any
 
 	report func(Finding)
 }
@@ -72,12 +69,4 @@ func (p *Pass) Report(f Finding) { p.report(f) }
 // Reportf records a finding with a formatted message.
 func (p *Pass) Reportf(span Span, q *bank.Question, format string, args ...any) {
 	p.report(Finding{Span: span, Question: q, Message: fmt.Sprintf(format, args...)})
-}
-
-// Fact returns the fact stored under key for the current file, if any.
-func (p *Pass) Fact(key string) any {
-	if p.File == nil {
-		return nil
-	}
-	return p.File.Facts[key]
 }

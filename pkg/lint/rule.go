@@ -6,6 +6,13 @@
 // a one-line summary, a longer doc with a failing and a passing example, and
 // a run function that reports findings through its Pass. Rules live in
 // package rules; this package knows none of them.
+//
+// What several rules share reaches them as typed values, never through a
+// map or a step a caller could forget: a File computes its JSON Schema
+// check itself, once, on first use (File.Schema); snippet outcomes are on
+// File.Snippets (set by package linter, which runs them); the user's
+// configuration — labels, severities, difficulty minimums — is the Config
+// of the Pass. Package linter is the pipeline around this engine.
 package lint
 
 import (

@@ -14,16 +14,21 @@ type Result struct {
 	Questions   int
 }
 
-// Prepare is a step that computes facts for a file before the rules run,
-// like the JSON Schema validation that several rules read.
-type Prepare func(f *File)
-
 // Run checks files with rules. Files are sorted by path first, so "the
 // first" of two duplicates is the same whatever order they were given in.
-// Per-file rules run in parallel across files.
-func Run(files []*File, rules []*Rule, cfg *Config, prepare ...Prepare) *Result {
+// Per-file rules run in parallel across files. Rules read what several of
+// them share from typed values: the file's Schema (computed once, on first
+// use), its Snippets, and cfg; opts adjust a copy of cfg for this run.
+func Run(files []*File, rules []*Rule, cfg *Config, opts ...Option) *Result {
 	if cfg == nil {
 		cfg = DefaultConfig()
+	}
+	if len(opts) > 0 {
+		c := *cfg
+		cfg = &c
+		for _, o := range opts {
+			o(cfg)
+		}
 	}
 	files = slices.Clone(files)
 	slices.SortStableFunc(files, func(a, b *File) int { return cmp.Compare(a.Path, b.Path) })
@@ -36,9 +41,6 @@ func Run(files []*File, rules []*Rule, cfg *Config, prepare ...Prepare) *Result 
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			for _, p := range prepare {
-				p(f)
-			}
 			var out []Diagnostic
 			for _, r := range rules {
 				sev := cfg.SeverityOf(r)

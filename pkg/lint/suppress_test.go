@@ -102,3 +102,27 @@ d = 4  # qbank:ignore QB901
 		})
 	}
 }
+
+// TestRelease: what is left of a released file still places findings,
+// carries its suppressions and its questions' places, and never runs the
+// schema check again.
+func TestRelease(t *testing.T) {
+	src := "[bank]\nid = \"b\"\n\n[[question]]\nid = \"q\"  # qbank:ignore QB901 -- why\n"
+	f := lint.NewFile("b.toml", []byte(src))
+	r := f.Release()
+	if r.Bank == nil || r.Bank.ID != "b" || len(r.Bank.Questions) != 1 || r.Bank.Questions[0].FullID() != "b/q" {
+		t.Fatalf("bank %+v", r.Bank)
+	}
+	if p := r.Position(r.Bank.Questions[0].Node.Start); p.Line != 4 {
+		t.Errorf("question at line %d", p.Line)
+	}
+	if ds := lint.ParseDirectives(r, all); len(ds) != 1 || ds[0].Target != 5 {
+		t.Errorf("directives %v", ds)
+	}
+	if ps, err := r.Schema(); len(ps) != 0 || err != nil {
+		t.Errorf("schema ran again: %v %v", ps, err)
+	}
+	if r.Doc.Root.Get("bank") != nil {
+		t.Error("the tree was kept")
+	}
+}

@@ -340,7 +340,3 @@ func sorted(xs []string) []string {
 	slices.Sort(out)
 	return out
 }
-
-func init() {
-	register(AnswerLetter, AnswerCount, AnswerRepeated, TooFewOptions, EmptyOption, DuplicateOption, ExplanationAnswer)
-}

@@ -52,5 +52,3 @@ func quoted(xs []string) []string {
 	}
 	return out
 }
-
-func init() { register(DifficultyLabel) }

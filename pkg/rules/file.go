@@ -5,6 +5,8 @@ import (
 	"io/fs"
 
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/load"
+	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
 // ReadError reports files that could not be read.
@@ -50,4 +52,47 @@ id = "loops"`,
 	},
 }
 
-func init() { register(ReadError, TOMLSyntax) }
+// NearMissBank reports .toml files that look like banks with misspelt
+// headers.
+var NearMissBank = &lint.Rule{
+	Code: "QB003", Name: "near-miss-bank", Severity: lint.Error, Scope: lint.ScopeFile,
+	Summary: "a .toml file whose tables nearly name a bank, so it was not taken as one",
+	Doc: `In a directory, a .toml file is a bank when its top level has a [bank] table
+or [[question]] tables (names are case-sensitive). A file whose top-level
+tables are a near miss of these ("[Bank]", "[[Question]]", "[[questions]]",
+"[banks]") would otherwise be skipped in silence, and its questions never
+checked. The finding sits on the first such header and says what to write.
+To keep a TOML file that is not a bank in a linted directory, list it in
+exclude of qbank.toml.`,
+	Bad: `[Bank]
+id = "loops"
+
+[[questions]]
+id = "sum"`,
+	Good: `[bank]
+id = "loops"
+
+[[question]]
+id = "sum"`,
+	Run: func(p *lint.Pass) {
+		if p.File.NotBank == "" {
+			return
+		}
+		span := lint.Span{}
+		if root := p.File.Doc.Root; root != nil {
+			for _, k := range root.Keys {
+				if load.NearMiss(k) == "" {
+					continue
+				}
+				n := root.Get(k)
+				if n.Kind == tomltree.Array && len(n.Items) > 0 {
+					n = n.Items[0]
+				}
+				span = lint.ValueSpan(n)
+				break
+			}
+		}
+		p.Report(lint.Finding{Span: span, Message: p.File.NotBank,
+			Hint: "name the tables [bank] and [[question]], or list the file in exclude of qbank.toml"})
+	},
+}

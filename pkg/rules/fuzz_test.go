@@ -21,7 +21,7 @@ func FuzzLint(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := lint.NewFile("fuzz.toml", src)
-		res := lint.Run([]*lint.File{file}, rules.All(), nil, rules.Prepare)
+		res := lint.Run([]*lint.File{file}, rules.All(), nil)
 		lines := 1
 		for _, c := range src {
 			if c == '\n' {

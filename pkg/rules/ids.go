@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/qbank-dev/qbank/pkg/lint"
 )
@@ -49,12 +51,21 @@ var DuplicateBankID = &lint.Rule{
 	Summary: "two banks share an id",
 	Doc: `Bank ids must be unique across every bank linted together: exports and
 full question ids are built on them. Files are taken in path order, so the
-finding is on the later path and names the earlier one.`,
+finding is on the later path and names the earlier one; with
+--changed-since the finding is on the changed file.`,
 	Bad:  `# loops.toml and loops-copy.toml both say: id = "loops"`,
 	Good: `# loops.toml: id = "loops"; loops-copy.toml: id = "loops-advanced"`,
 	Run: func(p *lint.Pass) {
 		first := map[string]*lint.File{}
-		for _, f := range p.Files {
+		files := p.Files
+		if focus := p.Config.Focus; focus != nil {
+			// Unchanged files first, so the finding lands on a changed one.
+			files = slices.Clone(files)
+			slices.SortStableFunc(files, func(a, b *lint.File) int {
+				return cmp.Compare(b2i(focus[a.Path]), b2i(focus[b.Path]))
+			})
+		}
+		for _, f := range files {
 			if f.Bank == nil || f.Bank.ID == "" {
 				continue
 			}
@@ -73,4 +84,9 @@ finding is on the later path and names the earlier one.`,
 	},
 }
 
-func init() { register(DuplicateQuestionID, DuplicateBankID) }
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

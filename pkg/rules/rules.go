@@ -13,10 +13,18 @@ import (
 	"github.com/qbank-dev/qbank/pkg/lint"
 )
 
-var registry []*lint.Rule
-
-// register adds rules to the registry; each rule file calls it from init.
-func register(rs ...*lint.Rule) { registry = append(registry, rs...) }
+// registry lists every rule, in code order: the one place a rule is added.
+var registry = []*lint.Rule{
+	ReadError, TOMLSyntax, NearMissBank,
+	UnknownKey, WrongType, MissingKey, InvalidValue, IDFormat,
+	DuplicateQuestionID, DuplicateBankID,
+	AnswerLetter, AnswerCount, AnswerRepeated, TooFewOptions, EmptyOption, DuplicateOption, ExplanationAnswer,
+	DifficultyLabel,
+	SnippetSyntax, WrongKey, AmbiguousOptions, NoMatchingOption, UnexpectedException,
+	ErrorNotRaised, WrongException, LooseMatch, Nondeterministic, MissingModule, SnippetLimit,
+	NoValue, SandboxFailure,
+	UnusedSuppression, InvalidSuppression, DifficultyMinimum,
+}
 
 // All returns every rule, sorted by code.
 func All() []*lint.Rule {

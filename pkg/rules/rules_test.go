@@ -54,7 +54,7 @@ func lintPaths(t *testing.T, paths ...string) *lint.Result {
 			t.Fatalf("load: %v", f.ReadErr)
 		}
 	}
-	return lint.Run(files, rules.All(), lint.DefaultConfig(), rules.Prepare)
+	return lint.Run(files, rules.All(), lint.DefaultConfig())
 }
 
 // matchWants pairs every diagnostic with a want on its file and line that
@@ -155,7 +155,7 @@ func TestReadError(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "loop"), 0o755)
 	os.Symlink("..", filepath.Join(dir, "loop", "up"))
 	files := load.Banks([]string{dir})
-	res := lint.Run(files, rules.All(), nil, rules.Prepare)
+	res := lint.Run(files, rules.All(), nil)
 	var got []string
 	for _, d := range res.Diagnostics {
 		got = append(got, fmt.Sprintf("%s %s", filepath.Base(d.File), d.Code))

@@ -5,35 +5,23 @@ import (
 	"github.com/qbank-dev/qbank/schema"
 )
 
-const schemaFact = "schema"
-
-// schemaResult is the outcome of the schema check of one file.
-type schemaResult struct {
-	problems []schema.Problem
-	err      error
-}
-
-// Prepare runs the checks that several rules share, once per file: the
-// JSON Schema validation.
-func Prepare(f *lint.File) {
-	if f.Bank == nil {
-		return
-	}
-	ps, err := schema.Check(f.Doc)
-	f.Facts[schemaFact] = schemaResult{problems: ps, err: err}
-}
+// Prepare was the step that ran the JSON Schema check before the rules.
+//
+// Deprecated: the check now runs on first use (lint.File.Schema); Prepare
+// does nothing and remains only until every caller drops it.
+var Prepare lint.Option = func(*lint.Config) {}
 
 // SchemaError returns the error of a schema check that could not run.
 func SchemaError(f *lint.File) error {
-	r, _ := f.Facts[schemaFact].(schemaResult)
-	return r.err
+	_, err := f.Schema()
+	return err
 }
 
 // reportSchema reports the file's schema problems of one kind.
 func reportSchema(kind schema.Kind) func(*lint.Pass) {
 	return func(p *lint.Pass) {
-		r, _ := p.Fact(schemaFact).(schemaResult)
-		for _, pr := range r.problems {
+		problems, _ := p.File.Schema()
+		for _, pr := range problems {
 			if pr.Kind != kind {
 				continue
 			}
@@ -116,5 +104,3 @@ digits separated by single hyphens.`,
 	Good: `id = "loop-basics"`,
 	Run:  reportSchema(schema.IDFormat),
 }
-
-func init() { register(UnknownKey, WrongType, MissingKey, InvalidValue, IDFormat) }

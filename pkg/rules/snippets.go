@@ -8,58 +8,41 @@ import (
 	"unicode/utf8"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/check"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
-// The QB5xx rules compare what a snippet really did (package check ran it
-// in the sandbox) with what the question claims. Each reads the outcome of
+// The QB5xx rules compare what a snippet really did (package snippet ran it
+// in the sandbox, and its Outcome methods say what that was) with what the question claims. Each reads the outcome of
 // its question and reports one kind of disagreement.
 
-// snippet is a question whose snippet ran, with its first result.
-type snippet struct {
+// ran is a question whose snippet ran, with its outcome and first result.
+type ran struct {
 	q   *bank.Question
-	o   *check.Outcome
+	o   *snippet.Outcome
 	r   sandbox.Result
 	doc *tomltree.Document
 }
 
-// snippets returns the questions of the pass's bank whose snippet ran
-// cleanly enough to be judged (no sandbox failure, no limit hit, no
-// missing module); the rules for those cases report them.
-func snippets(p *lint.Pass, all bool) []snippet {
-	var out []snippet
+// snippets returns the questions of the pass's bank whose snippet ran.
+// Unless all is set, only those that can be judged (Outcome.Judged: no
+// sandbox failure, no limit hit, no missing module); the rules for those
+// cases ask for all.
+func snippets(p *lint.Pass, all bool) []ran {
+	var out []ran
 	for _, q := range p.Bank.Questions {
-		o := check.OutcomeOf(p.File, q)
+		o := p.File.Outcome(q)
 		if o == nil || o.Skipped || len(o.Runs) == 0 {
 			continue
 		}
-		s := snippet{q: q, o: o, r: o.Runs[0], doc: p.File.Doc}
-		if !all && (o.Err != nil || s.r.Killed != "" || len(s.r.Missing) > 0) {
+		if !all && !o.Judged() {
 			continue
 		}
-		out = append(out, s)
+		out = append(out, ran{q: q, o: o, r: o.First(), doc: p.File.Doc})
 	}
 	return out
-}
-
-// varies reports whether the snippet's output differed between its runs
-// or shows an object address: then no key can be right, and only
-// QB509 reports it.
-func (s snippet) varies() bool {
-	first := actualOf(s)
-	for _, r := range s.o.Runs[1:] {
-		other := string(r.Stdout)
-		if s.q.Code.Expect == "value" {
-			other = r.Value
-		}
-		if other != first {
-			return true
-		}
-	}
-	return strings.Contains(first, " at 0x")
 }
 
 // codeField returns the node of a key of the question's code table, or the
@@ -109,10 +92,7 @@ func show(s string) string {
 var fileLineRe = regexp.MustCompile(`\s*\(<[^>]*>, line \d+\)$`)
 
 func excText(e *sandbox.Exception) string {
-	name := e.Type
-	if e.Module != "" && e.Module != "builtins" && e.Module != "__main__" {
-		name = e.Module + "." + e.Type
-	}
+	name := snippet.QualifiedName(e)
 	if msg := fileLineRe.ReplaceAllString(e.Message, ""); msg != "" {
 		name += ": " + msg
 	}
@@ -127,7 +107,7 @@ func excText(e *sandbox.Exception) string {
 }
 
 // excSpan points at the snippet line that raised, or at the source.
-func excSpan(s snippet, e *sandbox.Exception) lint.Span {
+func excSpan(s ran, e *sandbox.Exception) lint.Span {
 	if e.Where == "source" || e.Where == "" {
 		return sourceSpan(s.doc, s.q, e.Line, e.Col)
 	}
@@ -166,15 +146,6 @@ for i in range(3):
 	},
 }
 
-// expected returns what the question claims the snippet produces and the
-// real result, for output and value questions.
-func actualOf(s snippet) string {
-	if s.q.Code.Expect == "value" {
-		return s.r.Value
-	}
-	return string(s.r.Stdout)
-}
-
 // WrongKey reports keys that say something other than what the code does.
 var WrongKey = &lint.Rule{
 	Code: "QB502", Name: "wrong-key", Severity: lint.Error,
@@ -201,14 +172,14 @@ expect = "output"`,
 			c := s.q.Code
 			switch c.Expect {
 			case "output", "value":
-				if s.r.Exception != nil || c.Expect == "value" && !s.r.HasValue || s.varies() {
+				if s.r.Exception != nil || c.Expect == "value" && !s.r.HasValue || s.o.Varies() {
 					continue
 				}
-				actual := actualOf(s)
+				actual := s.o.Actual()
 				if c.HasOutput && c.Expect == "output" {
-					if check.Compare(c.Output, actual) == check.NoMatch {
+					if snippet.Compare(c.Output, actual) == snippet.NoMatch {
 						p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-							Message: fmt.Sprintf("output says %s but the snippet prints %s", show(check.Normalize(c.Output)), show(actual)),
+							Message: fmt.Sprintf("output says %s but the snippet prints %s", show(snippet.Normalize(c.Output)), show(actual)),
 							Hint:    "correct output (or remove it to compare with the keyed option)"})
 					}
 					continue
@@ -216,12 +187,12 @@ expect = "output"`,
 				reportKeyMismatch(p, s, actual)
 			case "error":
 				e := s.r.Exception
-				if e == nil || !errorMatches(c.Error, e) {
+				if e == nil || !snippet.ErrorMatches(c.Error, e) {
 					continue // QB506 / QB507
 				}
-				if c.HasOutput && check.Compare(c.Output, string(s.r.Stdout)) == check.NoMatch {
+				if c.HasOutput && snippet.Compare(c.Output, string(s.r.Stdout)) == snippet.NoMatch {
 					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-						Message: fmt.Sprintf("output says %s is printed before the error, but the snippet prints %s", show(check.Normalize(c.Output)), show(string(s.r.Stdout))),
+						Message: fmt.Sprintf("output says %s is printed before the error, but the snippet prints %s", show(snippet.Normalize(c.Output)), show(string(s.r.Stdout))),
 						Hint:    "correct output to what is printed before the exception"})
 				}
 				reportErrorKey(p, s, e)
@@ -231,15 +202,15 @@ expect = "output"`,
 }
 
 // optionLevels compares every option with the real result.
-func optionLevels(q *bank.Question, actual string) []check.Level {
-	levels := make([]check.Level, len(q.Options))
+func optionLevels(q *bank.Question, actual string) []snippet.Level {
+	levels := make([]snippet.Level, len(q.Options))
 	for i, o := range q.Options {
-		levels[i] = check.Compare(o.Text, actual)
+		levels[i] = snippet.Compare(o.Text, actual)
 	}
 	return levels
 }
 
-func lettersAt(q *bank.Question, levels []check.Level, want check.Level) []string {
+func lettersAt(q *bank.Question, levels []snippet.Level, want snippet.Level) []string {
 	var ls []string
 	for i, l := range levels {
 		if l == want {
@@ -249,17 +220,17 @@ func lettersAt(q *bank.Question, levels []check.Level, want check.Level) []strin
 	return ls
 }
 
-func reportKeyMismatch(p *lint.Pass, s snippet, actual string) {
+func reportKeyMismatch(p *lint.Pass, s ran, actual string) {
 	q := s.q
 	keys := q.KeyIndexes()
 	if len(keys) != 1 || q.Multiple() {
 		return
 	}
 	levels := optionLevels(q, actual)
-	if levels[keys[0]] != check.NoMatch {
+	if levels[keys[0]] != snippet.NoMatch {
 		return
 	}
-	matching := append(lettersAt(q, levels, check.Exact), lettersAt(q, levels, check.Loose)...)
+	matching := append(lettersAt(q, levels, snippet.Exact), lettersAt(q, levels, snippet.Loose)...)
 	if len(matching) == 0 {
 		return // QB504
 	}
@@ -271,17 +242,6 @@ func reportKeyMismatch(p *lint.Pass, s snippet, actual string) {
 		Message: fmt.Sprintf("the key is %s (%s) but the snippet %s %s; option %s matches",
 			q.Options[keys[0]].Letter, show(q.Options[keys[0]].Text), what, show(actual), strings.Join(matching, " and ")),
 		Hint: fmt.Sprintf("key option %s, or fix the snippet", matching[0])})
-}
-
-// errorMatches accepts "Name" and "module.Name".
-func errorMatches(want string, e *sandbox.Exception) bool {
-	if want == "" {
-		return true
-	}
-	if want == e.Type {
-		return true
-	}
-	return want == e.Module+"."+e.Type
 }
 
 func mentions(text, name string) bool {
@@ -297,7 +257,7 @@ func mentions(text, name string) bool {
 
 // reportErrorKey checks that the keyed option names the raised exception
 // when exactly one option does.
-func reportErrorKey(p *lint.Pass, s snippet, e *sandbox.Exception) {
+func reportErrorKey(p *lint.Pass, s ran, e *sandbox.Exception) {
 	q := s.q
 	keys := q.KeyIndexes()
 	if len(keys) != 1 {
@@ -328,13 +288,13 @@ a student who picks the unkeyed one is marked wrong for a right answer.`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
 			c := s.q.Code
-			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.varies() {
+			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.o.Varies() {
 				continue
 			}
-			exact := lettersAt(s.q, optionLevels(s.q, actualOf(s)), check.Exact)
+			exact := lettersAt(s.q, optionLevels(s.q, s.o.Actual()), snippet.Exact)
 			if len(exact) > 1 {
 				p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "options")), Question: s.q,
-					Message: fmt.Sprintf("options %s all match what the snippet prints: %s", strings.Join(exact, ", "), show(actualOf(s))),
+					Message: fmt.Sprintf("options %s all match what the snippet prints: %s", strings.Join(exact, ", "), show(s.o.Actual())),
 					Hint:    "reword the options so exactly one is the output"})
 			}
 		}
@@ -352,14 +312,14 @@ every distractor are wrong, so the question has no right answer.`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
 			c := s.q.Code
-			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.varies() {
+			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.o.Varies() {
 				continue
 			}
 			if c.Expect == "value" && !s.r.HasValue {
 				continue
 			}
-			levels := optionLevels(s.q, actualOf(s))
-			if len(lettersAt(s.q, levels, check.Exact))+len(lettersAt(s.q, levels, check.Loose)) > 0 {
+			levels := optionLevels(s.q, s.o.Actual())
+			if len(lettersAt(s.q, levels, snippet.Exact))+len(lettersAt(s.q, levels, snippet.Loose)) > 0 {
 				continue
 			}
 			what := "prints"
@@ -367,7 +327,7 @@ every distractor are wrong, so the question has no right answer.`,
 				what = "evaluates to"
 			}
 			p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "answer")), Question: s.q,
-				Message: fmt.Sprintf("no option matches: the snippet %s %s", what, show(actualOf(s))),
+				Message: fmt.Sprintf("no option matches: the snippet %s %s", what, show(s.o.Actual())),
 				Hint:    `make the keyed option the real output, or fix the snippet; for a snippet that prints nothing, say output = ""`})
 		}
 	},
@@ -433,7 +393,7 @@ never by reading what it prints.`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
 			e := s.r.Exception
-			if s.q.Code.Expect != "error" || e == nil || errorMatches(s.q.Code.Error, e) {
+			if s.q.Code.Expect != "error" || e == nil || snippet.ErrorMatches(s.q.Code.Error, e) {
 				continue
 			}
 			sp := excSpan(s, e)
@@ -459,14 +419,14 @@ way; write the output as it is printed.`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
 			c := s.q.Code
-			if (c.Expect != "output" && c.Expect != "value") || s.r.Exception != nil || s.q.Multiple() || s.varies() {
+			if (c.Expect != "output" && c.Expect != "value") || s.r.Exception != nil || s.q.Multiple() || s.o.Varies() {
 				continue
 			}
-			actual := actualOf(s)
+			actual := s.o.Actual()
 			if c.HasOutput && c.Expect == "output" {
-				if check.Compare(c.Output, actual) == check.Loose {
+				if snippet.Compare(c.Output, actual) == snippet.Loose {
 					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", check.Difference(c.Output, actual), show(check.Normalize(c.Output)), show(actual))})
+						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.Normalize(c.Output)), show(actual))})
 				}
 				continue
 			}
@@ -475,12 +435,12 @@ way; write the output as it is printed.`,
 				continue
 			}
 			levels := optionLevels(s.q, actual)
-			if levels[keys[0]] != check.Loose || len(lettersAt(s.q, levels, check.Exact)) > 0 {
+			if levels[keys[0]] != snippet.Loose || len(lettersAt(s.q, levels, snippet.Exact)) > 0 {
 				continue
 			}
 			o := s.q.Options[keys[0]]
 			p.Report(lint.Finding{Span: lint.ValueSpan(o.Node), Question: s.q,
-				Message: fmt.Sprintf("option %s matches what the snippet prints only if %s are ignored: %s vs %s", o.Letter, check.Difference(o.Text, actual), show(o.Text), show(actual)),
+				Message: fmt.Sprintf("option %s matches what the snippet prints only if %s are ignored: %s vs %s", o.Letter, snippet.Difference(o.Text, actual), show(o.Text), show(actual)),
 				Hint:    "write the option exactly as it is printed"})
 		}
 	},
@@ -502,7 +462,7 @@ for everyone. Sort the set, seed the generator, or print something stable.`,
 			if c.Expect != "output" && c.Expect != "value" {
 				continue
 			}
-			first := actualOf(s)
+			first := s.o.Actual()
 			if len(s.o.Runs) > 1 {
 				second := s.o.Runs[1]
 				other := string(second.Stdout)
@@ -561,33 +521,18 @@ should be tiny; raise the limit in qbank.toml's [sandbox] if one must not be.`,
 			if s.o.Err != nil {
 				continue
 			}
-			for _, r := range s.o.Runs {
-				why := ""
-				switch {
-				case r.Killed == "cpu":
-					why = "it used up its CPU time"
-				case r.Killed == "wall":
-					why = "it ran past the wall-clock limit"
-				case r.Killed == "memory":
-					why = "it ran out of memory"
-				case r.Killed == "output" || r.StdoutTruncated || r.StderrTruncated:
-					why = "it printed more than the output limit"
-				case r.Killed != "":
-					why = "it was killed (" + r.Killed + ")"
-				}
-				if why == "" {
-					continue
-				}
-				p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
-					Message: "the snippet was stopped: " + why,
-					Hint:    "make the snippet smaller, or raise the limit in qbank.toml [sandbox]"})
-				break
+			why := s.o.Limit()
+			if why == "" {
+				continue
 			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
+				Message: "the snippet was stopped: " + why,
+				Hint:    "make the snippet smaller, or raise the limit in qbank.toml [sandbox]"})
 		}
 	},
 }
 
-// NoValue reports value questions whose snippet has no value to check.
+// NoValue reports value questions whose snippet has no value to snippet.
 var NoValue = &lint.Rule{
 	Code: "QB512", Name: "no-value", Severity: lint.Error,
 	Summary: "a value question whose snippet has no value",
@@ -627,10 +572,4 @@ a worker died. The snippet's answer is unchecked; the message says why.`,
 				Message: "the sandbox could not run the snippet: " + s.o.Err.Error()})
 		}
 	},
-}
-
-func init() {
-	register(SnippetSyntax, WrongKey, AmbiguousOptions, NoMatchingOption, UnexpectedException,
-		ErrorNotRaised, WrongException, LooseMatch, Nondeterministic, MissingModule, SnippetLimit,
-		NoValue, SandboxFailure)
 }

@@ -8,16 +8,35 @@ import (
 	"testing"
 
 	"github.com/qbank-dev/qbank/internal/testtool"
-	"github.com/qbank-dev/qbank/pkg/check"
+	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 )
 
 func TestMain(m *testing.M) {
 	sandbox.Init() // the test binary is re-executed as the sandbox helper
 	os.Exit(m.Run())
+}
+
+// runSnippets runs the snippets of files and hands the outcomes to them,
+// as package linter does.
+func runSnippets(t *testing.T, files []*lint.File, opts snippet.Options) snippet.Summary {
+	t.Helper()
+	var banks []*bank.Bank
+	for _, f := range files {
+		banks = append(banks, f.Bank)
+	}
+	outs, sum, err := snippet.Run(context.Background(), banks, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range files {
+		f.Snippets = outs[i]
+	}
+	return sum
 }
 
 func openPool(t *testing.T) *sandbox.Pool {
@@ -45,11 +64,11 @@ func TestSnippetRules(t *testing.T) {
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			files := load.Banks([]string{path})
-			sum := check.Run(context.Background(), files, check.Options{Runner: pool, Python: "Python " + pool.Interpreter().Version})
+			sum := runSnippets(t, files, snippet.Options{Runner: pool, Python: "Python " + pool.Interpreter().Version})
 			if sum.Failed > 0 {
 				t.Fatalf("sandbox failures: %+v", sum)
 			}
-			res := lint.Run(files, rules.All(), nil, rules.Prepare)
+			res := lint.Run(files, rules.All(), nil)
 			for _, d := range res.Diagnostics {
 				covered[d.Code] = true
 			}
@@ -67,11 +86,11 @@ func TestSnippetRules(t *testing.T) {
 // passed: no QB5xx finding, and the summary counts them as skipped.
 func TestNoRunSkips(t *testing.T) {
 	files := load.Banks([]string{"../../testdata/snippets/output.toml"})
-	sum := check.Run(context.Background(), files, check.Options{})
+	sum := runSnippets(t, files, snippet.Options{})
 	if sum.Skipped == 0 || sum.Executed != 0 {
 		t.Fatalf("summary %+v", sum)
 	}
-	res := lint.Run(files, rules.All(), nil, rules.Prepare)
+	res := lint.Run(files, rules.All(), nil)
 	for _, d := range res.Diagnostics {
 		if strings.HasPrefix(d.Code, "QB5") {
 			t.Errorf("finding without a run: %s %s", d.Code, d.Message)
@@ -103,11 +122,11 @@ func TestLargeSnippet(t *testing.T) {
 func TestCompileOnly(t *testing.T) {
 	pool := openPool(t)
 	files := load.Banks([]string{"../../testdata/snippets/compile.toml"})
-	sum := check.Run(context.Background(), files, check.Options{Runner: pool, CompileOnly: true})
+	sum := runSnippets(t, files, snippet.Options{Runner: pool, CompileOnly: true})
 	if sum.Skipped == 0 || sum.Executed == 0 {
 		t.Fatalf("want some compiled and some skipped: %+v", sum)
 	}
-	res := lint.Run(files, rules.All(), nil, rules.Prepare)
+	res := lint.Run(files, rules.All(), nil)
 	var codes []string
 	for _, d := range res.Diagnostics {
 		codes = append(codes, d.Code)

@@ -64,7 +64,7 @@ difficulty = "hard"
 id = "b"
 difficulty = "hard"`,
 	Run: func(p *lint.Pass) {
-		min, _ := p.Fact(minimumFact).(map[string]int)
+		min := p.Config.Minimum
 		if len(min) == 0 {
 			return
 		}
@@ -95,16 +95,12 @@ func nQuestions(n int, label string) string {
 	return fmt.Sprintf("%d %s questions", n, label)
 }
 
-const minimumFact = "config.difficulty.minimum"
-
-// PrepareMinimum returns a Prepare step that hands the configured minimum
-// count per difficulty label to DifficultyMinimum.
-func PrepareMinimum(min map[string]int) lint.Prepare {
-	return func(f *lint.File) {
-		if len(min) > 0 {
-			f.Facts[minimumFact] = min
-		}
-	}
+// PrepareMinimum returns a run option that sets the configured minimum
+// count per difficulty label (lint.Config.Minimum) for DifficultyMinimum.
+//
+// Deprecated: set lint.Config.Minimum.
+func PrepareMinimum(min map[string]int) lint.Option {
+	return func(c *lint.Config) { c.Minimum = min }
 }
 
 // Suppress applies the qbank:ignore comments of a run's files: see
@@ -114,5 +110,3 @@ func Suppress(res *lint.Result, cfg *lint.Config) []lint.Diagnostic {
 		Rules: All(), Unused: UnusedSuppression, Invalid: InvalidSuppression, Config: cfg,
 	})
 }
-
-func init() { register(UnusedSuppression, InvalidSuppression, DifficultyMinimum) }

@@ -1,6 +1,9 @@
-// Package check proves code questions: it runs each question's Python
-// snippet in the sandbox (or takes the result from the cache) and keeps
-// what happened for the QB5xx rules, which compare it with the answer key.
+// Package snippet proves code questions: it turns each question's Python
+// snippet into sandbox jobs, runs them (or takes the results from the
+// cache), and holds what happened as an Outcome, whose methods are the one
+// interpretation of a run that the QB5xx rules, the export verifier and
+// `qbank run` share. It also holds how an option is compared with what a
+// snippet printed (Compare, Normalize, Difference).
 //
 // What runs, by expect:
 //   - "compiles" (the default): the source is compiled in the sandbox,
@@ -11,7 +14,7 @@
 //     second time with PYTHONHASHSEED=1 when its output could depend on it
 //     (see MayVary), so a key that is right on one machine only is caught;
 //   - "none": nothing.
-package check
+package snippet
 
 import (
 	"context"
@@ -21,7 +24,6 @@ import (
 	"sync"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/sandbox"
 )
 
@@ -48,15 +50,8 @@ type Options struct {
 	// available, compiling is safe (nothing executes) but running is not,
 	// so snippets that must run are reported as skipped.
 	CompileOnly bool
-}
-
-// Outcome is what running one question's snippet showed.
-type Outcome struct {
-	Skipped bool             // not run (--no-run)
-	Runs    []sandbox.Result // one per hash seed tried; empty for expect = "none"
-	Err     error            // the sandbox failed (not the snippet)
-	Cached  int              // how many of Runs came from the cache
-	Python  string           // the interpreter, e.g. "Python 3.11.7"
+	// Select picks the questions whose snippets run; nil means all.
+	Select func(*bank.Question) bool
 }
 
 // Summary counts what Run did.
@@ -64,18 +59,7 @@ type Summary struct {
 	Snippets, Executed, Cached, Skipped, Failed int
 }
 
-const factKey = "snippets"
-
-// OutcomeOf returns the outcome of a question's snippet, or nil when it
-// has none or was not checked.
-func OutcomeOf(f *lint.File, q *bank.Question) *Outcome {
-	m, _ := f.Facts[factKey].(map[int]*Outcome)
-	return m[q.Index]
-}
-
 type task struct {
-	file *lint.File
-	q    *bank.Question
 	job  sandbox.Job
 	out  *Outcome
 	slot int
@@ -162,38 +146,46 @@ func stripStrings(code string) string {
 	return b.String()
 }
 
-// Run checks the snippets of every parsed file and stores the outcomes as
-// facts for the rules.
-func Run(ctx context.Context, files []*lint.File, opts Options) Summary {
+// Run checks the snippets of the questions of banks (nil banks are
+// skipped) and returns each bank's outcomes by question index, in the order
+// of banks. Only questions for which opts.Select returns true run (all when
+// it is nil). Cancelling ctx stops handing out snippets and interrupts the
+// ones running; Run then returns ctx.Err().
+func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*Outcome, Summary, error) {
 	var tasks []*task
 	var sum Summary
-	for _, f := range files {
-		if f.Bank == nil {
+	out := make([]map[int]*Outcome, len(banks))
+	for bi, b := range banks {
+		if b == nil {
 			continue
 		}
 		outcomes := map[int]*Outcome{}
-		f.Facts[factKey] = outcomes
-		for _, q := range f.Bank.Questions {
+		out[bi] = outcomes
+		for _, q := range b.Questions {
+			if opts.Select != nil && !opts.Select(q) {
+				continue
+			}
 			jobs := Jobs(q)
 			if len(jobs) == 0 {
 				continue
 			}
 			sum.Snippets++
-			o := &Outcome{Python: opts.Python}
+			o := &Outcome{Python: opts.Python, Expect: q.Code.Expect}
 			outcomes[q.Index] = o
 			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != sandbox.Compile {
 				o.Skipped = true
+				o.NoSandbox = opts.Runner != nil
 				sum.Skipped++
 				continue
 			}
 			o.Runs = make([]sandbox.Result, len(jobs))
 			for i, j := range jobs {
-				tasks = append(tasks, &task{file: f, q: q, job: j, out: o, slot: i})
+				tasks = append(tasks, &task{job: j, out: o, slot: i})
 			}
 		}
 	}
 	if len(tasks) == 0 {
-		return sum
+		return out, sum, ctx.Err()
 	}
 	par := opts.Parallel
 	if par <= 0 {
@@ -220,6 +212,9 @@ func Run(ctx context.Context, files []*lint.File, opts Options) Summary {
 					}
 				}
 				r, err := opts.Runner.Run(ctx, t.job)
+				if ctx.Err() != nil {
+					continue // cancelled: the result says nothing about the snippet
+				}
 				mu.Lock()
 				if err != nil {
 					t.out.Err = err
@@ -235,12 +230,20 @@ func Run(ctx context.Context, files []*lint.File, opts Options) Summary {
 			}
 		}()
 	}
+feed:
 	for _, t := range tasks {
-		ch <- t
+		select {
+		case ch <- t:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(ch)
 	wg.Wait()
-	return sum
+	if err := ctx.Err(); err != nil {
+		return nil, sum, err
+	}
+	return out, sum, nil
 }
 
 // Cacheable reports whether a result may be reused: results that depend
