@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qbank-dev/qbank/pkg/iostreams"
+	"github.com/qbank-dev/qbank/pkg/safetext"
 )
 
 // Exit codes.
@@ -77,7 +78,7 @@ func exitCode(f *Factory, err error) int {
 	if errors.Is(err, ErrFindings) {
 		return ExitFindings
 	}
-	fmt.Fprintf(f.IO.ErrOut, "qbank: error: %s\n", err)
+	fmt.Fprintf(f.IO.ErrOut, "qbank: error: %s\n", safetext.EscapeString(err.Error()))
 	var ue *UsageError
 	if errors.As(err, &ue) {
 		return ExitUsage

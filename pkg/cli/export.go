@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/qbank-dev/qbank/pkg/atomicfile"
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/config"
@@ -22,6 +20,8 @@ import (
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/rules"
+	"github.com/qbank-dev/qbank/pkg/safetext"
+	"github.com/spf13/cobra"
 )
 
 // ExportOptions are the inputs of `qbank export`.
@@ -203,7 +203,7 @@ func exportRun(opts *ExportOptions) error {
 		}
 	}
 	for _, w := range env.Drops.Warnings(format.Name()) {
-		fmt.Fprintf(opts.IO.ErrOut, "qbank: warning: %s\n", w)
+		fmt.Fprintf(opts.IO.ErrOut, "qbank: warning: %s\n", safetext.Line(w))
 	}
 	dest := opts.Output
 	if opts.Split != "" {
@@ -212,7 +212,7 @@ func exportRun(opts *ExportOptions) error {
 		dest = "standard output"
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "qbank: exported %d questions from %d banks to %s (%s)\n",
-		export.CountQuestions(banks), len(banks), dest, format.Name())
+		export.CountQuestions(banks), len(banks), safetext.Line(dest), format.Name())
 	return nil
 }
 
@@ -276,15 +276,15 @@ func exportableBanks(opts *ExportOptions, res *linter.Result) ([]*bank.Bank, err
 		if !opts.Force {
 			fmt.Fprintf(w, "qbank: %d bank(s) with lint errors are not exported (run 'qbank lint' for details, or --force):\n", len(blocked))
 			for _, p := range blocked {
-				fmt.Fprintf(w, "  %s: %s\n", p, plural(errs[p], "error"))
+				fmt.Fprintf(w, "  %s: %s\n", safetext.Line(p), plural(errs[p], "error"))
 			}
 			return nil, ErrFindings
 		}
 		for _, p := range blocked {
-			fmt.Fprintf(w, "qbank: warning: %s has %s; exported anyway (--force)\n", p, plural(errs[p], "lint error"))
+			fmt.Fprintf(w, "qbank: warning: %s has %s; exported anyway (--force)\n", safetext.Line(p), plural(errs[p], "lint error"))
 		}
 		for _, p := range unusable {
-			fmt.Fprintf(w, "qbank: warning: %s could not be read as a bank; skipped\n", p)
+			fmt.Fprintf(w, "qbank: warning: %s could not be read as a bank; skipped\n", safetext.Line(p))
 		}
 	}
 	return decoded, nil

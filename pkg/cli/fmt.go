@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/spf13/cobra"
-
 	"github.com/qbank-dev/qbank/pkg/atomicfile"
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/format"
@@ -14,7 +12,9 @@ import (
 	"github.com/qbank-dev/qbank/pkg/linter"
 	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
+	"github.com/qbank-dev/qbank/pkg/safetext"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
+	"github.com/spf13/cobra"
 )
 
 // FmtOptions are the inputs of `qbank fmt`.
@@ -81,7 +81,7 @@ func fmtRun(opts *FmtOptions) error {
 			continue
 		}
 		if f.ReadErr != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "%s: cannot read: %v\n", f.Path, f.ReadErr)
+			fmt.Fprintf(opts.IO.ErrOut, "%s: cannot read: %s\n", safetext.Line(f.Path), safetext.Line(f.ReadErr.Error()))
 			failed++
 			continue
 		}
@@ -91,9 +91,9 @@ func fmtRun(opts *FmtOptions) error {
 			var se *tomltree.SyntaxError
 			if errors.As(err, &se) {
 				p := f.Doc.Position(se.Start)
-				fmt.Fprintf(opts.IO.ErrOut, "%s:%d:%d: cannot format: %s\n", f.Path, p.Line, p.Col, se.Msg)
+				fmt.Fprintf(opts.IO.ErrOut, "%s:%d:%d: cannot format: %s\n", safetext.Line(f.Path), p.Line, p.Col, safetext.Line(se.Msg))
 			} else {
-				fmt.Fprintf(opts.IO.ErrOut, "%s: cannot format: %v\n", f.Path, err)
+				fmt.Fprintf(opts.IO.ErrOut, "%s: cannot format: %s\n", safetext.Line(f.Path), safetext.Line(err.Error()))
 			}
 			failed++
 			continue
@@ -103,15 +103,15 @@ func fmtRun(opts *FmtOptions) error {
 		}
 		changed++
 		if opts.Check {
-			fmt.Fprintln(opts.IO.Out, f.Path)
+			fmt.Fprintln(opts.IO.Out, safetext.Line(f.Path))
 			continue
 		}
 		if err := atomicfile.Write(f.Path, out); err != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "%v\n", err)
+			fmt.Fprintf(opts.IO.ErrOut, "%s\n", safetext.Line(err.Error()))
 			failed++
 			continue
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "qbank: formatted %s\n", f.Path)
+		fmt.Fprintf(opts.IO.ErrOut, "qbank: formatted %s\n", safetext.Line(f.Path))
 	}
 	if failed > 0 || opts.Check && changed > 0 {
 		return ErrFindings

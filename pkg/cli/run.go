@@ -271,7 +271,7 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 	for _, p := range picked {
 		q := p.q
 		banks[p.file.Path] = true
-		s := RunSnippet{Question: safetext.EscapeString(q.FullID()), File: safetext.EscapeString(p.file.Path),
+		s := RunSnippet{Question: safetext.Line(q.FullID()), File: safetext.Line(p.file.Path),
 			Line: p.file.Position(q.Node.Start).Line, Expect: q.Code.Expect, Options: []RunOption{}, Findings: []lint.Diagnostic{}}
 		for _, d := range res.Diagnostics {
 			if d.File == p.file.Path && d.Question == q.FullID() && strings.HasPrefix(d.Code, "QB5") {
@@ -294,13 +294,16 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 			s.Stdout, s.Stderr = str(r.Stdout), str(r.Stderr)
 			s.StdoutTruncated, s.StderrTruncated = r.StdoutTruncated, r.StderrTruncated
 			if e := r.Exception; e != nil {
-				s.Exception = &RunException{Name: snippet.QualifiedName(e), Module: e.Module, Type: e.Type,
+				s.Exception = &RunException{Name: safetext.Line(snippet.QualifiedName(e)), Module: safetext.Line(e.Module), Type: safetext.Line(e.Type),
 					Message: safetext.EscapeString(e.Message), Line: e.Line, Where: e.Where, CompileTime: e.CompileTime}
 			}
 			if r.HasValue {
 				s.Value = str([]byte(r.Value))
 			}
-			s.Killed, s.Missing = r.Killed, r.Missing
+			s.Killed = r.Killed
+			for _, m := range r.Missing {
+				s.Missing = append(s.Missing, safetext.Line(m))
+			}
 			if o.Judged() && (q.Code.Expect == "output" || q.Code.Expect == "value") {
 				actual := o.Actual()
 				for _, opt := range q.Options {

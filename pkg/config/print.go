@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/qbank-dev/qbank/pkg/safetext"
 )
 
 // WriteTOML prints the effective configuration as a qbank.toml that would
@@ -16,11 +18,11 @@ import (
 func (c *Config) WriteTOML(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	line := func(setting, origin string) {
-		fmt.Fprintf(bw, "%-44s # %s\n", setting, origin)
+		fmt.Fprintf(bw, "%-44s # %s\n", setting, safetext.Line(origin))
 	}
 	fmt.Fprintln(bw, "# Effective qbank configuration (flags > configuration file > defaults).")
 	if c.Path != "" {
-		fmt.Fprintf(bw, "# Configuration file: %s\n", c.Path)
+		fmt.Fprintf(bw, "# Configuration file: %s\n", safetext.Line(c.Path))
 	} else {
 		fmt.Fprintf(bw, "# Configuration file: none found (looked for %s from the working directory upward)\n", strings.Join(FileNames, " or "))
 	}
@@ -111,7 +113,7 @@ func tomlString(s string) string {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
+		case r < 0x20 || r == 0x7f || safetext.Unsafe(r):
 			fmt.Fprintf(&b, `\u%04X`, r)
 		default:
 			b.WriteRune(r)

@@ -15,9 +15,6 @@ type Config struct {
 	Focus map[string]bool
 }
 
-// Option adjusts the configuration of one Run.
-type Option func(*Config)
-
 // DefaultLabels are the difficulty labels used when none are configured.
 var DefaultLabels = []string{"easy", "medium", "hard"}
 

@@ -18,17 +18,10 @@ type Result struct {
 // first" of two duplicates is the same whatever order they were given in.
 // Per-file rules run in parallel across files. Rules read what several of
 // them share from typed values: the file's Schema (computed once, on first
-// use), its Snippets, and cfg; opts adjust a copy of cfg for this run.
-func Run(files []*File, rules []*Rule, cfg *Config, opts ...Option) *Result {
+// use), its Snippets, and cfg.
+func Run(files []*File, rules []*Rule, cfg *Config) *Result {
 	if cfg == nil {
 		cfg = DefaultConfig()
-	}
-	if len(opts) > 0 {
-		c := *cfg
-		cfg = &c
-		for _, o := range opts {
-			o(cfg)
-		}
 	}
 	files = slices.Clone(files)
 	slices.SortStableFunc(files, func(a, b *File) int { return cmp.Compare(a.Path, b.Path) })

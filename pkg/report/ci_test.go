@@ -29,8 +29,9 @@ func fixtureInput(t *testing.T) *report.Input {
 	if len(files) == 0 {
 		t.Fatal("no banks in the fixture")
 	}
-	cfg := &lint.Config{Labels: lint.DefaultLabels, Severity: map[string]lint.Severity{"QB306": lint.Warning}}
-	res := lint.Run(files, rules.All(), cfg, rules.Prepare, rules.PrepareMinimum(map[string]int{"hard": 2}))
+	cfg := &lint.Config{Labels: lint.DefaultLabels, Severity: map[string]lint.Severity{"QB306": lint.Warning},
+		Minimum: map[string]int{"hard": 2}}
+	res := lint.Run(files, rules.All(), cfg)
 	rules.Suppress(res, cfg)
 	if len(res.Diagnostics) == 0 {
 		t.Fatal("the fixture has no findings")

@@ -24,7 +24,7 @@ const dir = "../../testdata/report"
 func sampleInput(t testing.TB) *report.Input {
 	t.Helper()
 	files := lint.ReadFiles([]string{filepath.ToSlash(filepath.Join(dir, "input.toml"))})
-	res := lint.Run(files, rules.All(), nil, rules.Prepare)
+	res := lint.Run(files, rules.All(), nil)
 	if len(res.Diagnostics) == 0 {
 		t.Fatal("the sample should have findings")
 	}

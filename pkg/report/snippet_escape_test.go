@@ -7,11 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank-dev/qbank/pkg/check"
+	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/report"
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 )
 
 // hostileRunner answers every snippet with a hostile exception and
@@ -68,8 +69,18 @@ func TestSnippetFindingsEscaped(t *testing.T) {
 		t.Skipf("this file system refuses the name: %v", err) // not a missing tool: the name is the test's choice
 	}
 	files := lint.ReadFiles([]string{path})
-	check.Run(context.Background(), files, check.Options{Runner: hostileRunner{}, Python: "Python 3"})
-	res := lint.Run(files, rules.All(), nil, rules.Prepare)
+	banks := make([]*bank.Bank, len(files))
+	for i, f := range files {
+		banks[i] = f.Bank
+	}
+	outs, _, err := snippet.Run(context.Background(), banks, snippet.Options{Runner: hostileRunner{}, Python: "Python 3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range files {
+		f.Snippets = outs[i]
+	}
+	res := lint.Run(files, rules.All(), nil)
 	codes := map[string]bool{}
 	raw := false
 	for _, d := range res.Diagnostics {

@@ -5,12 +5,6 @@ import (
 	"github.com/qbank-dev/qbank/schema"
 )
 
-// Prepare was the step that ran the JSON Schema check before the rules.
-//
-// Deprecated: the check now runs on first use (lint.File.Schema); Prepare
-// does nothing and remains only until every caller drops it.
-var Prepare lint.Option = func(*lint.Config) {}
-
 // SchemaError returns the error of a schema check that could not run.
 func SchemaError(f *lint.File) error {
 	_, err := f.Schema()

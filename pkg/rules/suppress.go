@@ -95,14 +95,6 @@ func nQuestions(n int, label string) string {
 	return fmt.Sprintf("%d %s questions", n, label)
 }
 
-// PrepareMinimum returns a run option that sets the configured minimum
-// count per difficulty label (lint.Config.Minimum) for DifficultyMinimum.
-//
-// Deprecated: set lint.Config.Minimum.
-func PrepareMinimum(min map[string]int) lint.Option {
-	return func(c *lint.Config) { c.Minimum = min }
-}
-
 // Suppress applies the qbank:ignore comments of a run's files: see
 // lint.Suppress. It returns the silenced diagnostics.
 func Suppress(res *lint.Result, cfg *lint.Config) []lint.Diagnostic {
