@@ -13,9 +13,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/export"
-	_ "github.com/qbank-dev/qbank/pkg/export/gift"   // registers gift
-	_ "github.com/qbank-dev/qbank/pkg/export/moodle" // registers moodle
-	_ "github.com/qbank-dev/qbank/pkg/export/qti"    // registers qti21
+	"github.com/qbank-dev/qbank/pkg/export/formats"
 	"github.com/qbank-dev/qbank/pkg/iostreams"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/linter"
@@ -87,9 +85,9 @@ Exit status:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if opts.Format == "" {
-				return Usagef("--format is required: one of %s", strings.Join(export.Names(), ", "))
+				return Usagef("--format is required: one of %s", strings.Join(formats.Names(), ", "))
 			}
-			if _, err := export.Lookup(opts.Format); err != nil {
+			if _, err := formats.Lookup(opts.Format); err != nil {
 				return &UsageError{Err: err}
 			}
 			if (opts.Output == "") == (opts.Split == "") {
@@ -108,7 +106,7 @@ Exit status:
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Format, "format", "", "output format: "+strings.Join(export.Names(), ", "))
+	fl.StringVar(&opts.Format, "format", "", "output format: "+strings.Join(formats.Names(), ", "))
 	fl.StringVarP(&opts.Output, "output", "o", "", `output file ("-" for standard output)`)
 	fl.StringVar(&opts.Split, "split", "", "write one file per bank into this directory, named BANK-ID.EXT")
 	fl.BoolVar(&opts.Force, "force", false, "replace existing output; export banks that have lint errors")
@@ -122,7 +120,7 @@ Exit status:
 }
 
 func exportRun(opts *ExportOptions) error {
-	format, err := export.Lookup(opts.Format)
+	format, err := formats.Lookup(opts.Format)
 	if err != nil {
 		return &UsageError{Err: err}
 	}

@@ -6,10 +6,8 @@ import (
 	"testing"
 
 	"github.com/qbank-dev/qbank/pkg/export"
-	_ "github.com/qbank-dev/qbank/pkg/export/gift"
+	"github.com/qbank-dev/qbank/pkg/export/formats"
 	"github.com/qbank-dev/qbank/pkg/export/internal/exporttest"
-	_ "github.com/qbank-dev/qbank/pkg/export/moodle"
-	_ "github.com/qbank-dev/qbank/pkg/export/qti"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/linter"
 )
@@ -44,7 +42,7 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatalf("%d questions", n)
 	}
 	for _, name := range []string{"json", "qti21", "moodle", "gift"} {
-		f, err := export.Lookup(name)
+		f, err := formats.Lookup(name)
 		if err != nil {
 			b.Fatal(err)
 		}

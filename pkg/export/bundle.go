@@ -109,7 +109,8 @@ type Verified struct {
 	Error  string `json:"error,omitempty"`
 }
 
-func init() { Register(jsonFormat{}) }
+// JSON is the bundle format.
+var JSON Format = jsonFormat{}
 
 type jsonFormat struct{}
 

@@ -1,6 +1,6 @@
 // Package export writes question banks for other tools: a self-describing
 // JSON bundle (this package) and learning-platform formats (QTI 2.1, Moodle
-// XML and GIFT, in sub-packages that register themselves here).
+// XML and GIFT, in sub-packages); package formats lists them all.
 //
 // Every format is deterministic to the byte: banks are written sorted by id
 // (then path), questions in their authored order, with no timestamps. A
@@ -13,9 +13,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
-	"strings"
-	"sync"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
 )
@@ -48,48 +45,6 @@ type Env struct {
 // NewEnv returns an Env for qbank at version with empty Drops.
 func NewEnv(version string) *Env {
 	return &Env{Generator: Generator{Name: "qbank", Version: version}, Drops: NewDrops()}
-}
-
-var (
-	regMu    sync.Mutex
-	registry = map[string]Format{}
-)
-
-// Register makes a format available to Lookup; sub-packages call it from
-// init.
-func Register(f Format) {
-	regMu.Lock()
-	defer regMu.Unlock()
-	if _, dup := registry[f.Name()]; dup {
-		panic("export: format registered twice: " + f.Name())
-	}
-	registry[f.Name()] = f
-}
-
-// Lookup returns the format called name.
-func Lookup(name string) (Format, error) {
-	regMu.Lock()
-	defer regMu.Unlock()
-	if f, ok := registry[name]; ok {
-		return f, nil
-	}
-	return nil, fmt.Errorf("unknown export format %q (known: %s)", name, strings.Join(namesLocked(), ", "))
-}
-
-// Names lists the registered formats, sorted.
-func Names() []string {
-	regMu.Lock()
-	defer regMu.Unlock()
-	return namesLocked()
-}
-
-func namesLocked() []string {
-	out := make([]string, 0, len(registry))
-	for n := range registry {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Sorted returns banks ordered by id, then path: the order every format

@@ -341,7 +341,7 @@ func checkJUnit(t *testing.T, out []byte, in *report.Input) {
 	}
 }
 
-// formats are the registered formats, with and without colour.
+// eachFormat runs do for every format, with and without colour.
 func eachFormat(t *testing.T, do func(f *report.Format, color bool)) {
 	for _, name := range report.Names() {
 		f, err := report.Lookup(name)

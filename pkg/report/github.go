@@ -22,8 +22,6 @@ import (
 var GitHub = &Format{Name: "github", Summary: "GitHub Actions workflow commands (annotations)", Kind: Terminal,
 	write: writeGitHub, commands: isAnnotation}
 
-func init() { Register(GitHub) }
-
 // isAnnotation accepts the lines GitHubAnnotation makes.
 func isAnnotation(line string) bool {
 	for _, c := range []string{"error", "warning", "notice"} {

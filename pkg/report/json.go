@@ -15,8 +15,6 @@ const JSONVersion = 1
 // Its strings are escaped with safetext.EscapeString (see the package doc).
 var JSON = NewFormat("json", "machine report (schema/report.schema.json)", Data, writeJSON)
 
-func init() { Register(JSON) }
-
 type jsonReport struct {
 	Version     int               `json:"version"`
 	Tool        Tool              `json:"tool"`

@@ -19,8 +19,6 @@ import (
 // package doc), so the document is well-formed XML 1.0.
 var JUnit = NewFormat("junit", "JUnit XML, one test case per question", Data, writeJUnit)
 
-func init() { Register(JUnit) }
-
 // FileCase names the per-file test case.
 const FileCase = "(file)"
 

@@ -1,6 +1,6 @@
 // Package report renders the diagnostics of a run: the human text report
 // with code frames, and the machine formats. Every format is a Format value
-// in one registry, looked up by name.
+// in one list (formats), looked up by name.
 //
 // # Escaping contract
 //
@@ -11,8 +11,8 @@
 // function, pkg/safetext, before any writer sees it: Format.Write turns the
 // Input into a View whose strings are all escaped for the format's Kind, and
 // a writer is only ever given the View. A writer added later (a diff, stats,
-// an HTML page, an editor hover) is registered with NewFormat and inherits
-// the escaping, and FuzzWriters drives every registered format.
+// an HTML page, an editor hover) is made with NewFormat and added to the
+// formats list; it inherits the escaping, and FuzzWriters drives it.
 //
 // Terminal formats (text, concise, github) escape with safetext.Line: the
 // output has no C0 control but the format's own newlines (and, with colour,
@@ -135,10 +135,8 @@ func (f *Format) Write(w io.Writer, in *Input, opts Options) error {
 	return err
 }
 
-var formats []*Format
-
-// Register adds a format to the registry.
-func Register(f *Format) { formats = append(formats, f) }
+// formats lists every report format: the one place a format is added.
+var formats = []*Format{Text, Concise, JSON, SARIF, GitHub, JUnit}
 
 // Lookup finds a format by name.
 func Lookup(name string) (*Format, error) {
@@ -150,7 +148,7 @@ func Lookup(name string) (*Format, error) {
 	return nil, fmt.Errorf("unknown format %q (known: %s)", name, strings.Join(Names(), ", "))
 }
 
-// Names lists the registered formats, sorted.
+// Names lists the formats, sorted.
 func Names() []string {
 	var ns []string
 	for _, f := range formats {

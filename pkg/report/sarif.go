@@ -31,8 +31,6 @@ import (
 // and the fingerprint hashes the raw values (see the package doc).
 var SARIF = NewFormat("sarif", "SARIF 2.1.0 log for code scanning", Data, writeSARIF)
 
-func init() { Register(SARIF) }
-
 // SARIF constants.
 const (
 	SARIFVersion = "2.1.0"

@@ -21,11 +21,6 @@ var Text = NewFormat("text", "human report with code frames (default)", Terminal
 // Concise is one line per finding, for editors' problem matchers.
 var Concise = NewFormat("concise", "one line per finding: file:line:col: severity code name: message", Terminal, writeConcise)
 
-func init() {
-	Register(Text)
-	Register(Concise)
-}
-
 type palette struct {
 	sev                map[lint.Severity]*color.Color
 	bold, dim, hint, c *color.Color

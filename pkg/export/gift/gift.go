@@ -22,8 +22,6 @@ import (
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
 )
 
-func init() { export.Register(Format{}) }
-
 // Format is the gift export format.
 type Format struct{}
 

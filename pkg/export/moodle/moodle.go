@@ -21,8 +21,6 @@ import (
 	"github.com/qbank-dev/qbank/pkg/export/markdown"
 )
 
-func init() { export.Register(Format{}) }
-
 // Format is the moodle export format.
 type Format struct{}
 

@@ -50,8 +50,6 @@ const (
 // give the same bytes.
 var ModTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func init() { export.Register(Format{}) }
-
 // Format is the qti21 export format.
 type Format struct{}
 

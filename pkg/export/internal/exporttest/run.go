@@ -12,6 +12,7 @@ import (
 	"github.com/qbank-dev/qbank/internal/testtool"
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
+	"github.com/qbank-dev/qbank/pkg/export/formats"
 )
 
 // Update rewrites golden files: go test ./pkg/export/... -update
@@ -20,7 +21,7 @@ var Update = flag.Bool("update", false, "rewrite the golden files under testdata
 // Export writes banks in the named format with generator version "test".
 func Export(t testing.TB, format string, banks []*bank.Bank) ([]byte, *export.Env) {
 	t.Helper()
-	f, err := export.Lookup(format)
+	f, err := formats.Lookup(format)
 	if err != nil {
 		t.Fatal(err)
 	}
