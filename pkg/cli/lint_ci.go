@@ -223,7 +223,7 @@ func stepSummary(path string, in *report.Input, res *linter.Result) error {
 
 // markdownText escapes a user-derived string for a Markdown table cell.
 func markdownText(s string) string {
-	s = safetext.EscapeString(s)
+	s = safetext.Line(s)
 	return strings.NewReplacer("|", "\\|", "`", "'", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
