@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"unsafe"
 
-	seccomp "github.com/elastic/go-seccomp-bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -357,52 +356,4 @@ func applyLandlock(cfg *helperConfig) error {
 		return fmt.Errorf("restrict self: %w", e)
 	}
 	return nil
-}
-
-// seccomp deny-list. clone3 must fail with ENOSYS (glibc then falls back to
-// clone(2); EPERM would break threading).
-func applySeccomp(blockUnix bool) error {
-	eperm := seccomp.ActionErrno | seccomp.Action(unix.EPERM)
-	enosys := seccomp.ActionErrno | seccomp.Action(unix.ENOSYS)
-	deny := []string{
-		"ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
-		"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
-		"io_uring_setup", "io_uring_enter", "io_uring_register",
-		"mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen", "fsmount", "fspick",
-		"fsconfig", "mount_setattr", "unshare", "setns", "chroot",
-		"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot",
-		"swapon", "swapoff", "acct", "iopl", "ioperm", "syslog", "quotactl",
-		"name_to_handle_at", "open_by_handle_at", "vhangup", "settimeofday", "clock_settime",
-		"adjtimex", "clock_adjtime", "lookup_dcookie",
-	}
-	var cond []seccomp.NameWithConditions
-	domains := []uint64{unix.AF_INET, unix.AF_INET6, unix.AF_NETLINK, unix.AF_PACKET, unix.AF_VSOCK,
-		unix.AF_BLUETOOTH, unix.AF_CAN, unix.AF_TIPC, unix.AF_XDP, unix.AF_ALG}
-	if blockUnix {
-		domains = append(domains, unix.AF_UNIX)
-	}
-	for _, d := range domains {
-		cond = append(cond, seccomp.NameWithConditions{Name: "socket",
-			Conditions: []seccomp.Condition{{Argument: 0, Operation: seccomp.Equal, Value: d}}})
-	}
-	for _, req := range []uint64{unix.TIOCSTI, unix.TIOCLINUX} {
-		cond = append(cond, seccomp.NameWithConditions{Name: "ioctl",
-			Conditions: []seccomp.Condition{{Argument: 1, Operation: seccomp.Equal, Value: req}}})
-	}
-	for _, name := range []string{"clone"} {
-		cond = append(cond, seccomp.NameWithConditions{Name: name,
-			Conditions: []seccomp.Condition{{Argument: 0, Operation: seccomp.BitsSet, Value: unix.CLONE_NEWUSER}}})
-	}
-	filter := seccomp.Filter{
-		NoNewPrivs: true,
-		Flag:       seccomp.FilterFlagTSync,
-		Policy: seccomp.Policy{
-			DefaultAction: seccomp.ActionAllow,
-			Syscalls: []seccomp.SyscallGroup{
-				{Action: eperm, Names: deny, NamesWithCondtions: cond},
-				{Action: enosys, Names: []string{"clone3"}},
-			},
-		},
-	}
-	return seccomp.LoadFilter(filter)
 }

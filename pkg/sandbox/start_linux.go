@@ -253,7 +253,12 @@ func (e *launchEnv) helperCmd(level Level, cfg helperConfig) (*exec.Cmd, func(),
 // afterStart is called once Start has returned; onExit after the process is gone.
 func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.Writer) (cmd *exec.Cmd, afterStart, onExit func(), err error) {
 	if e.level == LevelFull {
-		conf := map[string]any{"scratch": []string{"/tmp", "/dev/shm"}, "landlock_scope": e.landlockABI >= 6}
+		filter, err := stage2Program(LevelFull)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("seccomp stage 2: %w", err)
+		}
+		conf := map[string]any{"scratch": []string{"/tmp", "/dev/shm"}, "landlock_scope": e.landlockABI >= 6,
+			"filter": filter, "self_pid": selfPID}
 		cfg := e.helperConfig(LevelFull, "")
 		cfg.Args = p.zygoteArgs(conf)
 		cfg.Env = p.zygoteEnv(seed, "/tmp")
@@ -273,6 +278,12 @@ func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.W
 	rm := func() { os.RemoveAll(scratch) }
 	conf := map[string]any{"scratch": []string{scratch}, "landlock_scope": e.level == LevelBasic && e.landlockABI >= 6}
 	if e.level == LevelBasic {
+		filter, err := stage2Program(LevelBasic)
+		if err != nil {
+			rm()
+			return nil, nil, nil, fmt.Errorf("seccomp stage 2: %w", err)
+		}
+		conf["filter"], conf["self_pid"] = filter, selfPID
 		cfg := e.helperConfig(LevelBasic, scratch)
 		cfg.Args = p.zygoteArgs(conf)
 		cfg.Env = p.zygoteEnv(seed, scratch)
