@@ -293,6 +293,21 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
                 pass
         return report
     report = make_report(os.urandom(16).hex())
+    me = os.getpid()
+    real_exit, real_getpid = os._exit, os.getpid
+
+    def finish(rc):
+        # Every normal end of the run says so (a process that exits without
+        # this frame after 'compiled' ended outside the runner: tampered).
+        if real_getpid() == me:
+            report({'phase': 'exit', 'rc': rc})
+        real_exit(rc)
+
+    def _exit(status):
+        if isinstance(status, int) and not isinstance(status, bool) and real_getpid() == me:
+            report({'phase': 'exit', 'rc': status & 0xff})
+        real_exit(status)
+    _exit.__doc__ = real_exit.__doc__
     try:
         err_ino = os.fstat(2).st_ino
     except OSError:
@@ -312,7 +327,7 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
     missing = [m for m in req.get('requires') or [] if not importable(m)]
     if missing:
         report({'phase': 'compiled', 'missing': missing})
-        os._exit(0)
+        finish(0)
 
     exec_mode = req['mode'] == 'exec'
     stages = [('source', req['source'], '<string>')]
@@ -331,10 +346,13 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
                 sys.stderr.flush()
             except BaseException:
                 pass
-            os._exit(1)
+            finish(1)
     report({'phase': 'compiled'})
     if not exec_mode:
-        os._exit(0)
+        finish(0)
+    # os._exit from snippet code reports the exit code first (see finish).
+    import posix
+    os._exit = posix._exit = _exit
 
     value_of = req.get('value_of') or ''
     src_code = codes['source']
@@ -436,8 +454,9 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
             'threading' in sys.modules and sys.modules['threading'].active_count() > 1)
     except BaseException:
         pending = True
-    report({'phase': 'done', 'exception': exc_info, 'value': vrepr, 'has_value': has_value,
-            'rc': rc, 'pending': bool(pending)})
+    if real_getpid() == me:  # not in a process the snippet forked
+        report({'phase': 'done', 'exception': exc_info, 'value': vrepr, 'has_value': has_value,
+                'rc': rc, 'pending': bool(pending)})
     # Finalization like Py_FinalizeEx: join non-daemon threads, atexit, flush.
     try:
         if 'threading' in sys.modules:
@@ -455,8 +474,7 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         except BaseException:
             if rc == 0:
                 rc = 120
-    report({'phase': 'exit', 'rc': rc})
-    os._exit(rc)
+    finish(rc)
 
 
 # ---------------------------------------------------------------- zygote side
@@ -606,12 +624,14 @@ def check_report(frames, whole, status, stderr, stderr_trunc):
         ph = fr.get('phase')
         if ph == 'done' and done is None and exitf is None:
             done = fr
-        elif ph == 'exit' and done is not None and exitf is None:
+        elif ph == 'exit' and exitf is None:
             exitf = fr
         else:
             return compiled, None, 'report channel: unexpected or repeated %r frame' % (ph,)
     if not whole:
         return compiled, None, 'report channel: trailing bytes after the frames'
+    if exitf is None and status is not None and os.WIFEXITED(status):
+        return compiled, None, 'report channel: the run ended (exit %d) without its report' % os.WEXITSTATUS(status)
     if done is not None:
         exc = done.get('exception')
         rc = done.get('rc')
