@@ -191,6 +191,16 @@ func setupMounts(cfg *helperConfig) error {
 	if err := unix.Mount("proc", root+"/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("proc: %w", err)
 	}
+	// Host facts that a fresh procfs still shows: hide them behind /dev/null.
+	for _, f := range maskedProcFiles {
+		t := root + "/proc/" + f
+		if _, err := os.Lstat(t); err != nil {
+			continue // not on this kernel
+		}
+		if err := unix.Mount(root+"/dev/null", t, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("masking /proc/%s: %w", f, err)
+		}
+	}
 	if err := unix.Chdir(root); err != nil {
 		return err
 	}
@@ -201,6 +211,17 @@ func setupMounts(cfg *helperConfig) error {
 		return fmt.Errorf("detach old root: %w", err)
 	}
 	return unix.Chdir("/")
+}
+
+// maskedProcFiles are read as empty at level full: they describe the host
+// (its kernel command line and boot, loaded modules and symbols, every
+// timer and key on the machine), not the sandbox.
+var maskedProcFiles = []string{
+	"cmdline", "sys/kernel/random/boot_id", "kallsyms", "modules", "keys", "key-users",
+	"timer_list", "sched_debug", "latency_stats", "kcore", "config.gz", "sysrq-trigger",
+	"partitions", "diskstats", "swaps", "iomem", "ioports", "vmallocinfo",
+	"buddyinfo", "pagetypeinfo", "slabinfo", "zoneinfo", "interrupts", "softirqs",
+	"bootconfig", "cmdline_override",
 }
 
 const (
