@@ -113,6 +113,10 @@ type benv struct {
 	repoFile string
 	ownFile  string
 	cap      int
+	level    Level  // the pool's level (set per case)
+	metaFile string // host file whose metadata must not change (B45)
+	metaMode os.FileMode
+	metaTime time.Time
 }
 
 type bcase struct {
@@ -149,7 +153,7 @@ func battery() []bcase {
 			}
 		}
 	}
-	return []bcase{
+	return append([]bcase{
 		{"B01", "fork bomb", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", true, killed("cpu", "wall")},
 		{"B02", "thread bomb", "import threading, time\nn=0\ntry:\n    while True:\n        threading.Thread(target=time.sleep, args=(5,), daemon=True).start(); n+=1\nexcept RuntimeError as ex:\n    print('stopped at', n)\n", true,
 			func(t *testing.T, r Result, e *benv) {
@@ -294,7 +298,7 @@ func battery() []bcase {
 					t.Errorf("%+v", r)
 				}
 			}},
-	}
+	}, hardening()...)
 }
 
 func expand(src string, e *benv) string {
@@ -306,6 +310,7 @@ func expand(src string, e *benv) string {
 		"{SECRET!r}", q(e.secret),
 		"{REPO!r}", q(e.repoFile),
 		"{OWN!r}", q(e.ownFile),
+		"{META!r}", q(e.metaFile),
 	).Replace(src)
 }
 
@@ -373,6 +378,12 @@ func TestBattery(t *testing.T) {
 		ownFile:  filepath.Join(wd, fmt.Sprintf("qbank-canary-written-%d", os.Getpid())),
 		cap:      testLimits().Output,
 	}
+	meta := filepath.Join(tmp, "meta-canary")
+	os.WriteFile(meta, []byte("x"), 0o644)
+	mtime := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	os.Chtimes(meta, mtime, mtime)
+	os.Chmod(tmp, 0o755) // the basic level's nobody (as root, full) may look up the path
+	env.metaFile, env.metaMode, env.metaTime = meta, 0o644, mtime
 	before := snippetCommPIDs()
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range battery() {
@@ -410,9 +421,18 @@ func TestBattery(t *testing.T) {
 					// the output cap, so give it CPU room.
 					lim.CPU = 5 * time.Second
 				}
-				res := run(t, p, Job{Mode: Exec, Source: expand(c.src, env), Limits: lim})
+				ce := *env
+				ce.level = p.Level()
+				job := Job{Mode: Exec, Source: expand(c.src, env), Limits: lim}
+				if before, src, ok := strings.Cut(job.Source, beforeSep); ok {
+					job.Before, job.Source = before, src
+				}
+				res := run(t, p, job)
 				t.Logf("%s: killed=%q exit=%d stdout=%q exc=%v", c.id, res.Killed, res.ExitCode, trunc(string(res.Stdout)), excName(res.Exception))
-				c.check(t, res, env)
+				if res.Tampered != "" && c.id != "B42" && c.id != "B43" {
+					t.Errorf("result flagged tampered: %s", res.Tampered)
+				}
+				c.check(t, res, &ce)
 				if left := leftovers(p); len(left) != 0 {
 					t.Errorf("processes left after the run: %v", left)
 				}

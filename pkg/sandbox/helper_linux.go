@@ -236,8 +236,12 @@ const (
 
 // dropPrivileges: no capabilities can survive the exec of Python, and none can
 // be regained (securebits locked, bounding set empty, no_new_privs later).
+// At level basic the process keeps its uid (as root: uid 0 without any
+// capability); the securebits and bounding-set steps need CAP_SETPCAP and
+// are skipped where it is absent (an unprivileged user has nothing to drop).
 func dropPrivileges(cfg *helperConfig) error {
-	if cfg.Level == LevelFull {
+	privileged := cfg.Level == LevelFull || os.Geteuid() == 0
+	if privileged {
 		if err := unix.Prctl(unix.PR_SET_SECUREBITS, secbitNoroot|secbitNorootLocked|secbitNoSetuidFixup|
 			secbitNoSetuidFixupLock|secbitKeepCapsLocked|secbitNoCapAmbientRaise|secbitNoCapAmbientLock, 0, 0, 0); err != nil {
 			return fmt.Errorf("securebits: %w", err)
@@ -245,8 +249,8 @@ func dropPrivileges(cfg *helperConfig) error {
 		for c := 0; c <= unix.CAP_LAST_CAP; c++ {
 			_ = unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0)
 		}
-		_ = unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
 	}
+	_ = unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
 	if cfg.DropToUID > 0 {
 		id := cfg.DropToUID
 		if err := syscall.Setgroups(nil); err != nil {
@@ -259,12 +263,16 @@ func dropPrivileges(cfg *helperConfig) error {
 			return fmt.Errorf("setresuid: %w", err)
 		}
 	}
-	if cfg.Level == LevelFull {
-		hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-		var data [2]unix.CapUserData
-		if err := unix.Capset(&hdr, &data[0]); err != nil {
-			return fmt.Errorf("capset: %w", err)
-		}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("capset: %w", err)
+	}
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("capget: %w", err)
+	}
+	if data[0].Effective|data[0].Permitted|data[1].Effective|data[1].Permitted != 0 {
+		return fmt.Errorf("capabilities remain after capset")
 	}
 	return nil
 }

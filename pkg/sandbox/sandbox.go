@@ -105,9 +105,21 @@ type Options struct {
 	Limits  Limits
 	Workers int    // default min(runtime.GOMAXPROCS(0), 4)
 	Mode    string // "auto" (or ""): strongest level the kernel allows; "full", "basic", "none" (explicit opt-in only)
-	Require Level  // minimum acceptable level; "" = any (but "none" is never chosen by "auto"); raised by env QBANK_REQUIRE_SANDBOX
+	Require Level  // minimum acceptable level; "" = any (but "none" is never chosen by "auto"); raised by env QBANK_REQUIRE_SANDBOX; "" with Mode "auto" under CI=true or GITHUB_ACTIONS=true means full
 
-	ignoreEnvRequire bool // tests of the weaker levels
+	ignoreEnvRequire bool   // tests of the weaker levels
+	requireWhy       string // why Require was raised (CI default)
+}
+
+// ciEnv names the CI marker in the environment ("CI=true",
+// "GITHUB_ACTIONS=true") or returns "".
+func ciEnv() string {
+	for _, k := range []string{"CI", "GITHUB_ACTIONS"} {
+		if os.Getenv(k) == "true" {
+			return k + "=true"
+		}
+	}
+	return ""
 }
 
 // Interpreter describes the resolved Python.
@@ -284,6 +296,10 @@ func Open(opts Options) (*Pool, error) {
 		if env.rank() > opts.Require.rank() {
 			opts.Require = env
 		}
+	} else if ci := ciEnv(); ci != "" && opts.Require == "" && mode == "auto" && !opts.ignoreEnvRequire {
+		// CI runs code from pull requests: no silent fallback to basic there.
+		opts.Require = LevelFull
+		opts.requireWhy = ci + " requires level full by default (choose mode \"basic\" or set QBANK_REQUIRE_SANDBOX=basic to accept less)"
 	}
 	interp, err := FindPython(opts.Python)
 	if err != nil {
@@ -292,11 +308,19 @@ func Open(opts Options) (*Pool, error) {
 	limits := opts.Limits.withDefaults()
 	level, env, err := chooseLevel(mode, interp, limits)
 	if err != nil {
+		if opts.Require == LevelFull && opts.requireWhy != "" {
+			// Not ErrNoIsolation: a caller must not fall back to not running.
+			return nil, fmt.Errorf("sandbox: required isolation level full not available: %s; %v", opts.requireWhy, err)
+		}
 		return nil, err
 	}
 	if opts.Require != "" && level.rank() < opts.Require.rank() {
 		env.cleanup()
-		return nil, fmt.Errorf("sandbox: required isolation level %q not available (got %q); %s", opts.Require, level, env.why)
+		why := env.why
+		if opts.requireWhy != "" {
+			why = opts.requireWhy + "; " + why
+		}
+		return nil, fmt.Errorf("sandbox: required isolation level %q not available (got %q); %s", opts.Require, level, why)
 	}
 	workers := opts.Workers
 	if workers <= 0 {

@@ -46,6 +46,14 @@ func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launch
 			return "", nil, fmt.Errorf("sandbox: full isolation unavailable: %v%s", err, fullHint)
 		}
 	}
+	if mode == "auto" && os.Geteuid() == 0 {
+		// Basic keeps uid 0 (without capabilities): root-owned host files
+		// and processes stay reachable where Landlock and seccomp do not
+		// reach, and RLIMIT_NPROC does not apply to root.
+		return "", nil, fmt.Errorf("%w (%s); running snippets as root without user namespaces needs an explicit "+
+			"choice: mode \"basic\" (--sandbox=basic) accepts the weaker isolation, or run qbank as an unprivileged user%s",
+			ErrNoIsolation, strings.Join(reasons, "; "), fullHint)
+	}
 	if err := env.makeScratch(); err != nil {
 		return "", nil, err
 	}
