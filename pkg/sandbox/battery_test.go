@@ -42,6 +42,9 @@ func ownPool(t testing.TB, mode string, workers int) *Pool {
 	req := Level("")
 	if inCI() {
 		req = LevelFull
+		if mode == "basic" { // the battery at basic, asked for explicitly
+			req = LevelBasic
+		}
 	}
 	p, err := Open(Options{Python: sharedInterp(t).Path, Mode: mode, Limits: testLimits(), Workers: workers, Require: req})
 	if err != nil {
@@ -388,15 +391,32 @@ func TestBattery(t *testing.T) {
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range battery() {
 			t.Run(c.id+" "+c.name, func(t *testing.T) {
-				t.Parallel()
-				p := ownPool(t, "", 1)
-				if c.id == "B23" && p.Level() != LevelFull {
-					if inCI() {
-						t.Fatalf("inode exhaustion needs the tmpfs of level full, have %s", p.Level())
-					}
-					t.Skipf("known gap at level %s: no tmpfs, so no inode limit (scratch is wiped after the run)", p.Level())
+				// At basic RLIMIT_NPROC counts every process of the user, so the
+				// process bombs run alone (before the parallel cases start).
+				if !(os.Getenv("QBANK_SANDBOX_TEST_MODE") == "basic" && (c.id == "B01" || c.id == "B02")) {
+					t.Parallel()
 				}
-				if c.destructive && p.Level() != LevelFull {
+				p := ownPool(t, "", 1)
+				check := c.check
+				if p.Level() == LevelBasic {
+					// Documented gaps of basic (README, doc.go): assert what it does instead.
+					switch {
+					case c.id == "B23":
+						// No tmpfs, so no inode limit; the scratch dir is wiped after the run.
+						check = func(t *testing.T, r Result, e *benv) {
+							// ... so the CPU limit (host disk is slow) or the count ends it.
+							if !has(r, "created 20000") && !has(r, "stopped at") && r.Killed != "cpu" && r.Killed != "wall" {
+								t.Errorf("stdout %q killed %q", r.Stdout, r.Killed)
+							}
+						}
+					case c.id == "B01" && os.Geteuid() == 0:
+						t.Logf("not run at basic as root: RLIMIT_NPROC does not apply to uid 0 (documented gap)")
+						return
+					case c.id == "B26" && landlockABI() < 6:
+						t.Logf("not run at basic without Landlock signal scoping (ABI %d < 6): kill(-1) would reach the user's processes (documented gap)", landlockABI())
+						return
+					}
+				} else if c.destructive && p.Level() != LevelFull {
 					if inCI() {
 						t.Fatalf("destructive case needs level full, have %s", p.Level())
 					}
@@ -432,7 +452,7 @@ func TestBattery(t *testing.T) {
 				if res.Tampered != "" && c.id != "B42" && c.id != "B43" {
 					t.Errorf("result flagged tampered: %s", res.Tampered)
 				}
-				c.check(t, res, &ce)
+				check(t, res, &ce)
 				if left := leftovers(p); len(left) != 0 {
 					t.Errorf("processes left after the run: %v", left)
 				}

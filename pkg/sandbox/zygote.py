@@ -571,21 +571,24 @@ def make_stdin(data):
     return fd, True
 
 
-BUSY_RATE = 0.2     # CPU seconds per wall second that count as "still computing"
+BUSY_RATE = 0.05    # CPU seconds per wall second that count as "still computing"
 EXTEND_STEP = 0.25  # seconds between checks after the wall deadline
 CPU_SLACK = 0.05    # rusage granularity
 CLK_TCK = os.sysconf('SC_CLK_TCK') if hasattr(os, 'sysconf') else 100
 
 
-def cpu_time(pid):
-    """CPU seconds used so far by the (live) process pid, all threads; None if unknown."""
+def cpu_time(pid, state=False):
+    """CPU seconds used so far by the (live) process pid, all threads (None if
+    unknown); with state=True also whether its main thread is runnable (R)."""
     try:
         with open('/proc/%d/stat' % pid, 'rb') as f:
             data = f.read()
         fields = data[data.rindex(b')') + 2:].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        used = (int(fields[11]) + int(fields[12])) / CLK_TCK
+        runnable = fields[0] == b'R'
     except (OSError, ValueError, IndexError):
-        return None
+        used, runnable = None, False
+    return (used, runnable) if state else used
 
 
 def parse_frames(buf):
@@ -738,10 +741,10 @@ def run(req):
     while True:
         now = time.monotonic()
         if now >= deadline:
-            used = cpu_time(pid)
+            used, runnable = cpu_time(pid, state=True)
             ref = last_cpu if last_cpu is not None else (0.0, t0)
             rate = 0.0 if used is None else (used - ref[0]) / max(now - ref[1], 1e-3)
-            if rate >= BUSY_RATE and now < hard_deadline:
+            if (runnable or rate >= BUSY_RATE) and now < hard_deadline:
                 last_cpu = (used, now)
                 deadline = min(now + EXTEND_STEP, hard_deadline)
                 continue
