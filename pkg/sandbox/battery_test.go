@@ -71,14 +71,15 @@ func markerPIDs(marker string) []int {
 			continue
 		}
 		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
-		if err == nil && bytes.Contains(env, needle) {
+		if err == nil && bytes.Contains(env, needle) && !dead(pid) {
 			pids = append(pids, pid)
 		}
 	}
 	return pids
 }
 
-// snippetCommPIDs finds processes named like snippets (any pool).
+// snippetCommPIDs finds live processes named like snippets (any pool);
+// zombies (already dead, waiting to be reaped) do not count.
 func snippetCommPIDs() map[int]string {
 	ents, _ := os.ReadDir("/proc")
 	m := map[int]string{}
@@ -88,11 +89,35 @@ func snippetCommPIDs() map[int]string {
 			continue
 		}
 		comm, err := os.ReadFile("/proc/" + e.Name() + "/comm")
-		if err == nil && snippetComms[strings.TrimSpace(string(comm))] {
+		if err == nil && snippetComms[strings.TrimSpace(string(comm))] && !dead(pid) {
 			m[pid] = strings.TrimSpace(string(comm))
 		}
 	}
 	return m
+}
+
+// dead reports whether pid is gone or a zombie.
+func dead(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] == 'Z' || b[i+2] == 'X'
+}
+
+// carriesMarker reports whether pid's environment holds one of markers.
+func carriesMarker(pid int, markers *sync.Map) bool {
+	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		return false
+	}
+	found := false
+	markers.Range(func(k, _ any) bool {
+		found = bytes.Contains(env, []byte("QBANK_SANDBOX="+k.(string)+"\x00"))
+		return !found
+	})
+	return found
 }
 
 // leftovers lists processes of p that are not zygotes (nothing is running).
@@ -388,6 +413,7 @@ func TestBattery(t *testing.T) {
 	os.Chmod(tmp, 0o755) // the basic level's nobody (as root, full) may look up the path
 	env.metaFile, env.metaMode, env.metaTime = meta, 0o644, mtime
 	before := snippetCommPIDs()
+	var markers sync.Map // of every pool the battery opened
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range battery() {
 			t.Run(c.id+" "+c.name, func(t *testing.T) {
@@ -441,6 +467,7 @@ func TestBattery(t *testing.T) {
 					// the output cap, so give it CPU room.
 					lim.CPU = 5 * time.Second
 				}
+				markers.Store(p.marker, true)
 				ce := *env
 				ce.level = p.Level()
 				job := Job{Mode: Exec, Source: expand(c.src, env), Limits: lim}
@@ -467,12 +494,23 @@ func TestBattery(t *testing.T) {
 			})
 		}
 	})
-	// No snippet-named process (from any of the pools) survives.
-	time.Sleep(100 * time.Millisecond)
-	for pid, comm := range snippetCommPIDs() {
-		if _, ok := before[pid]; !ok {
-			t.Errorf("snippet process %d (%s) survived the battery", pid, comm)
+	// No snippet-named process of the battery's pools survives. Killing and
+	// reaping is asynchronous: poll with a deadline instead of sleeping once.
+	survivors := func() map[int]string {
+		m := map[int]string{}
+		for pid, comm := range snippetCommPIDs() {
+			if _, ok := before[pid]; !ok && carriesMarker(pid, &markers) {
+				m[pid] = comm
+			}
 		}
+		return m
+	}
+	left := survivors()
+	for deadline := time.Now().Add(10 * time.Second); len(left) != 0 && time.Now().Before(deadline); left = survivors() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	for pid, comm := range left {
+		t.Errorf("snippet process %d (%s) survived the battery", pid, comm)
 	}
 	// Nothing appeared outside the sandbox.
 	for _, f := range []string{env.repoFile, env.ownFile, filepath.Join(wd, "big.bin"), filepath.Join(wd, "f0")} {
