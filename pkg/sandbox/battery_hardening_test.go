@@ -60,10 +60,13 @@ for who in (os.getppid(), 1):
         resource.prlimit(who, resource.RLIMIT_NOFILE, (8, 8)); print('changed')
     except OSError as ex:
         print('blocked', type(ex).__name__)
+try:
+    resource.prlimit(os.getpid(), resource.RLIMIT_NOFILE, (30, 30)); print('own pid')
+except PermissionError:
+    print('own pid refused')  # documented: only pid 0 means "myself"
 resource.prlimit(0, resource.RLIMIT_NOFILE, (32, 32))
-resource.prlimit(os.getpid(), resource.RLIMIT_NOFILE, (30, 30))
 print('self', resource.getrlimit(resource.RLIMIT_NOFILE))
-`, false, lines("blocked PermissionError", "blocked PermissionError", "self (30, 30)")},
+`, false, lines("blocked PermissionError", "blocked PermissionError", "own pid refused", "self (32, 32)")},
 		{"B36", "renice the zygote, the group, the user", `import os
 for which, who in ((os.PRIO_PROCESS, os.getppid()), (os.PRIO_PGRP, 0), (os.PRIO_USER, 0)):
     try:

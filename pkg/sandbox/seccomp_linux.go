@@ -16,23 +16,19 @@ import (
 
 // Seccomp in two stages.
 //
-// Stage 1 (helper, before exec'ing the zygote; zygote and snippets share it):
-// the deny-list of calls nothing in the sandbox ever needs. Stage 2 (the
-// zygote's child, just before the snippet runs): calls the zygote itself
-// needs but a snippet must not make (execve, process control on other pids,
-// SysV IPC, POSIX mqueues, memfds) and, at level basic, file metadata changes.
+// Stage 1 (helper, before exec'ing the zygote): the deny-list of calls
+// nothing in the sandbox ever needs. Stage 2 (installed by the zygote itself
+// once it has started, before its ready frame, so every snippet inherits it
+// through fork at no per-run cost): calls a snippet must not make (execve,
+// process control on other pids, SysV IPC, POSIX mqueues, memfds) and, at
+// level basic, file metadata changes. The Go helper cannot install stage 2:
+// exec'ing the interpreter needs execve.
 //
 // Both programs start with an architecture check: a call whose
 // seccomp_data.arch is not the native one (the 32-bit int 0x80 path on
 // amd64, AArch32 compat on arm64) fails with ENOSYS, and so does an x32 call
 // (nr >= 0x40000000) on amd64. go-seccomp-bpf alone would jump a foreign
 // architecture straight to its default action, ALLOW.
-
-// selfPID is a placeholder in the stage-2 program: the zygote's child
-// replaces every BPF constant equal to it with its own pid (as the snippet
-// sees it) before installing the filter. It is above PID_MAX_LIMIT (2^22),
-// so no real pid collides with it.
-const selfPID = 0x7ffffff1
 
 const (
 	secRetErrno  = 0x00050000 // SECCOMP_RET_ERRNO
@@ -139,16 +135,15 @@ func stage1Policy(blockUnix bool) seccomp.Policy {
 	}
 }
 
-// notSelf matches a pid argument that is neither 0 (the caller) nor the
-// caller's own pid (patched in by the child, see selfPID).
+// notSelf matches a pid argument other than 0 (the caller). The filter is
+// installed once in the zygote and inherited by every snippet, so the
+// caller's own pid number cannot be encoded: process control by explicit
+// pid is refused even for oneself (use 0, as glibc and Python do).
 func notSelf(arg uint32) []seccomp.Condition {
-	return []seccomp.Condition{
-		{Argument: arg, Operation: seccomp.NotEqual, Value: 0},
-		{Argument: arg, Operation: seccomp.NotEqual, Value: selfPID},
-	}
+	return []seccomp.Condition{{Argument: arg, Operation: seccomp.NotEqual, Value: 0}}
 }
 
-// stage2Policy is installed by the zygote's child right before the snippet.
+// stage2Policy is installed by the zygote before it serves any job.
 func stage2Policy(level Level) seccomp.Policy {
 	deny := known(
 		// No new programs: not /bin/sh, not through ld.so, not from a memfd.
@@ -195,7 +190,7 @@ func stage2Policy(level Level) seccomp.Policy {
 }
 
 // stage2Program is the stage-2 filter as struct sock_filter bytes (native
-// byte order), ready for prctl(PR_SET_SECCOMP) in the child.
+// byte order), ready for prctl(PR_SET_SECCOMP) in the zygote.
 func stage2Program(level Level) ([]byte, error) {
 	raw, err := assembleNative(stage2Policy(level))
 	if err != nil {

@@ -266,7 +266,7 @@ func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.W
 			return nil, nil, nil, fmt.Errorf("seccomp stage 2: %w", err)
 		}
 		conf := map[string]any{"scratch": []string{"/tmp", "/dev/shm"}, "landlock_scope": e.landlockABI >= 6,
-			"filter": filter, "self_pid": selfPID}
+			"filter": filter}
 		cfg := e.helperConfig(LevelFull, "")
 		cfg.Args = p.zygoteArgs(conf)
 		cfg.Env = p.zygoteEnv(seed, "/tmp")
@@ -291,7 +291,7 @@ func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.W
 			rm()
 			return nil, nil, nil, fmt.Errorf("seccomp stage 2: %w", err)
 		}
-		conf["filter"], conf["self_pid"] = filter, selfPID
+		conf["filter"] = filter
 		cfg := e.helperConfig(LevelBasic, scratch)
 		cfg.Args = p.zygoteArgs(conf)
 		cfg.Env = p.zygoteEnv(seed, scratch)

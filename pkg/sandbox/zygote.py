@@ -31,13 +31,11 @@ RUNROOT = SCRATCH[0]
 LANDLOCK_SCOPE = int(CONF.get('landlock_scope') or 0)
 MAX_RUNS = int(CONF.get('max_runs') or 500)
 # Seccomp stage 2 (struct sock_filter bytes from the Go side), installed by
-# the child right before the snippet; SELF_PID constants are patched to the
-# child's own pid.
+# the zygote before its ready frame and inherited by every child (installing
+# it per child would cost a BPF compile and free per run).
 FILTER = base64.b64decode(CONF.get('filter') or '')
-SELF_PID = int(CONF.get('self_pid') or 0)
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 IS_PID1 = os.getpid() == 1
-FATAL_EXIT = 72  # the child could not finish its setup (no frame was sent)
 
 
 def prctl(opt, arg):
@@ -214,22 +212,18 @@ def nested_landlock():
 
 
 def install_filter():
-    """Install seccomp stage 2 on this (single-threaded) child. Raises on failure."""
+    """Install seccomp stage 2 on this process (the zygote: single-threaded,
+    and it stays so). Raises on failure."""
     if not FILTER:
         return
     if _libc is None:
         raise OSError('ctypes unavailable')
-    prog = bytearray(FILTER)
-    me = os.getpid()
-    for i in range(0, len(prog), 8):
-        if struct.unpack_from('=I', prog, i + 4)[0] == SELF_PID:
-            struct.pack_into('=I', prog, i + 4, me)
 
     class SockFprog(ctypes.Structure):
         _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
 
-    buf = ctypes.create_string_buffer(bytes(prog), len(prog))
-    fprog = SockFprog(len(prog) // 8, ctypes.addressof(buf))
+    buf = ctypes.create_string_buffer(FILTER, len(FILTER))
+    fprog = SockFprog(len(FILTER) // 8, ctypes.addressof(buf))
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
         raise OSError(ctypes.get_errno(), 'seccomp stage 2')
@@ -272,14 +266,6 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
     if hasattr(resource, 'RLIMIT_NPROC'):
         setlim(resource.RLIMIT_NPROC, int(lim['procs']))
     setlim(resource.RLIMIT_AS, int(lim['memory']))
-    try:
-        install_filter()
-    except BaseException as e:
-        try:
-            os.write(2, ('qbank sandbox: %s\n' % e).encode())
-        except BaseException:
-            pass
-        os._exit(FATAL_EXIT)
 
     # Every frame carries a token made here, after the fork, and announced
     # in the first frame, which is written before any snippet code runs; the
@@ -803,10 +789,6 @@ def run(req):
 
     frames, whole = parse_frames(bufs[rep_r])
     compiled, done, forged = check_report(frames, whole, status, bufs[err_r], trunc[err_r])
-    if (compiled is None and done is None and status is not None and os.WIFEXITED(status)
-            and os.WEXITSTATUS(status) == FATAL_EXIT):
-        return {'error': 'snippet setup failed: %s' % bytes(bufs[err_r][-500:]).decode('utf-8', 'replace').strip(),
-                'recycle': True}
     resp = {
         'stdout': b64(bufs[out_r]), 'stderr': b64(bufs[err_r]),
         'stdout_trunc': trunc[out_r], 'stderr_trunc': trunc[err_r],
@@ -861,34 +843,46 @@ def run(req):
 IOPRIO_GET = {'x86_64': 252, 'aarch64': 31}.get(os.uname().machine)
 
 
+RLIMITS = [(n, getattr(resource, n)) for n in sorted(dir(resource)) if n.startswith('RLIMIT_')]
+
+
 def own_state():
     """What a snippet could try to change on its zygote from outside (the
     zygote compares it after every run; see the stage-2 seccomp filter)."""
     st = {}
-    for name in sorted(dir(resource)):
-        if name.startswith('RLIMIT_'):
-            try:
-                st[name] = resource.getrlimit(getattr(resource, name))
-            except (ValueError, OSError):
-                pass
-    probes = [('nice', lambda: os.getpriority(os.PRIO_PROCESS, 0)),
-              ('affinity', lambda: sorted(os.sched_getaffinity(0))),
-              ('scheduler', lambda: os.sched_getscheduler(0)),
-              ('sched_priority', lambda: os.sched_getparam(0).sched_priority)]
-    if _libc is not None and IOPRIO_GET is not None:
-        probes.append(('ioprio', lambda: _libc.syscall(IOPRIO_GET, 1, 0)))
-    for name, f in probes:
+    for name, r in RLIMITS:
         try:
-            st[name] = f()
-        except (AttributeError, OSError):
+            st[name] = resource.getrlimit(r)
+        except (ValueError, OSError):
             pass
-    for name in ('oom_score_adj', 'timerslack_ns', 'comm'):
+    try:
+        st['nice'] = os.getpriority(os.PRIO_PROCESS, 0)
+        st['affinity'] = os.sched_getaffinity(0)
+        st['scheduler'] = os.sched_getscheduler(0)
+        st['sched_priority'] = os.sched_getparam(0).sched_priority
+    except (AttributeError, OSError):
+        pass
+    if _libc is not None and IOPRIO_GET is not None:
+        st['ioprio'] = _libc.syscall(IOPRIO_GET, 1, 0)
+    for name, fd in PROC_SELF_FDS:
         try:
-            with open('/proc/self/' + name) as fh:
-                st[name] = fh.read().strip()
+            st[name] = os.pread(fd, 256, 0)
         except OSError:
             pass
     return st
+
+
+def _open_proc_self():
+    fds = []
+    for name in ('oom_score_adj', 'timerslack_ns', 'comm'):
+        try:
+            fds.append((name, os.open('/proc/self/' + name, os.O_RDONLY | os.O_CLOEXEC)))
+        except OSError:
+            pass
+    return fds
+
+
+PROC_SELF_FDS = _open_proc_self()
 
 
 def state_diff(before, after):
@@ -915,6 +909,7 @@ def main():
     gc.collect()
     if hasattr(gc, 'freeze'):
         gc.freeze()
+    install_filter()  # failure: no ready frame, the Go side reports stderr
     base = own_state()
     info = {'ready': True, 'pid': os.getpid(), 'pid1': IS_PID1,
             'version': '%d.%d.%d' % sys.version_info[:3], 'uid': os.getuid()}
