@@ -33,8 +33,9 @@
 // and stdout/stderr/report at pipes, closes every other fd, chdirs to a
 // scratch dir, enters a nested Landlock domain scoped for signals and abstract
 // sockets (so a snippet cannot signal its zygote even with kill(-1)), sets the
-// rlimits (CORE 0, CPU soft/hard, FSIZE = Disk, NOFILE, NPROC, then AS last),
-// installs seccomp stage 2 (below) and only then compiles and runs the code.
+// rlimits (CORE 0, CPU soft/hard, FSIZE = Disk, NOFILE, NPROC, then AS last)
+// and only then compiles and runs the code (under seccomp stage 2, which the
+// zygote installed on itself before serving jobs).
 // The zygote is non-dumpable (PR_SET_DUMPABLE 0), so /proc/<zygote>/mem and
 // friends are closed to snippets. Rlimits are set in Python, in the
 // last process before the snippet: the Go runtime cannot live under
@@ -140,16 +141,20 @@
 // basic), ioctl TIOCSTI/TIOCLINUX, clone(CLONE_NEWUSER); clone3 gets ENOSYS
 // so glibc falls back to clone(2) (EPERM would break threading).
 //
-// Stage 2 (compiled in Go, passed to the zygote as sock_filter bytes,
-// installed by each child with prctl(PR_SET_SECCOMP) right before the
-// snippet; constants equal to selfPID are patched to the child's pid), EPERM:
+// Stage 2 (compiled in Go, passed to the zygote as sock_filter bytes and
+// installed by the zygote with prctl(PR_SET_SECCOMP) before its ready frame,
+// so every snippet inherits it through fork at no per-run cost; the helper
+// cannot install it because exec'ing the interpreter needs execve), EPERM:
 // execve/execveat; SysV shm/msg/sem, POSIX mqueues, memfd_create/memfd_secret
 // (no state outlives a snippet, no memory pinned outside RLIMIT_AS: /tmp and
 // /dev/shm are bounded tmpfs at full, and scratch files are bounded by
 // RLIMIT_FSIZE at basic); prlimit64, sched_setaffinity/setscheduler/
-// setparam/setattr, migrate_pages, move_pages unless the pid is 0 or the
-// caller's own pid; setpriority and ioprio_set unless PRIO_PROCESS /
-// IOPRIO_WHO_PROCESS of 0 or self (PRIO_PGRP and PRIO_USER refused). A fresh
+// setparam/setattr, migrate_pages, move_pages unless the pid is 0 (the
+// caller; a filter shared by zygote and snippets cannot encode each
+// snippet's own pid, so an explicit own pid is refused too); setpriority and
+// ioprio_set unless PRIO_PROCESS / IOPRIO_WHO_PROCESS of 0 (PRIO_PGRP and
+// PRIO_USER refused). At basic the zygote's wipe then cannot chmod a
+// directory a snippet made unreadable; it recycles itself instead. A fresh
 // IPC namespace per snippet would need CAP_SYS_ADMIN, which is dropped, so
 // SysV is denied instead. Every refusal is EPERM, so Python raises
 // PermissionError; subprocess, os.system and os.exec* therefore fail inside
