@@ -177,7 +177,9 @@
 // the zygote sets the response's "tampered" reason and recycles the zygote;
 // Pool.Run then reruns the job once on a fresh zygote and, if that is
 // tampered too, returns it with Result.Tampered set (callers must not cache
-// it and should report it). Residual risk: the token and the reporting code
+// it and should report it). A snippet that itself closes, replaces or
+// writes to fd 3 is therefore reported as tampered, never judged. Residual
+// risk: the token and the reporting code
 // live in the snippet's own process, so code that walks frames, gc objects
 // or raw memory (ctypes) can read the token and write a consistent forged
 // frame; the checks then bound what it can claim (exit status and stderr
