@@ -435,6 +435,13 @@ func TestBattery(t *testing.T) {
 								t.Errorf("stdout %q killed %q", r.Stdout, r.Killed)
 							}
 						}
+					case c.id == "B19":
+						// Snippets cannot read the host's /proc at all there.
+						check = func(t *testing.T, r Result, e *benv) {
+							if r.Exception == nil || r.Exception.Type != "PermissionError" {
+								t.Errorf("stdout %q exception %v", r.Stdout, excName(r.Exception))
+							}
+						}
 					case c.id == "B01" && os.Geteuid() == 0:
 						t.Logf("not run at basic as root: RLIMIT_NPROC does not apply to uid 0 (documented gap)")
 						return

@@ -293,6 +293,14 @@ func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.W
 		}
 		conf["filter"] = filter
 		cfg := e.helperConfig(LevelBasic, scratch)
+		// Snippets read what the zygote reads, less the host's /proc.
+		var read []string
+		for _, p := range append(append(append([]string(nil), cfg.ROPaths...), cfg.RWPaths...), cfg.DevFiles...) {
+			if p != "/proc" {
+				read = append(read, p)
+			}
+		}
+		conf["landlock_read"] = read
 		cfg.Args = p.zygoteArgs(conf)
 		cfg.Env = p.zygoteEnv(seed, scratch)
 		cmd, closeFiles, err := e.helperCmd(LevelBasic, cfg)

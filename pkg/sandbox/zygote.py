@@ -195,20 +195,53 @@ def importable(name):
         return False
 
 
-def nested_landlock():
-    # A nested Landlock domain scoped for signals and abstract sockets, so that
-    # the snippet cannot signal the zygote (or anything outside its run).
-    if not LANDLOCK_SCOPE or _libc is None:
-        return
-    try:
-        prctl(PR_SET_NO_NEW_PRIVS, 1)
-        attr = (ctypes.c_uint64 * 3)(0, 0, 3)  # scoped: ABSTRACT_UNIX_SOCKET | SIGNAL
-        fd = _libc.syscall(444, ctypes.byref(attr), ctypes.sizeof(attr), 0)
-        if fd >= 0:
-            _libc.syscall(446, fd, 0)
-            os.close(fd)
-    except Exception:
-        pass
+LL_READ_FILE, LL_READ_DIR = 1 << 2, 1 << 3
+# basic: what the snippet may read (the helper's read-only and scratch paths
+# without /proc, which the zygote itself still needs).
+LANDLOCK_READ = [str(p) for p in CONF.get('landlock_read') or []]
+
+
+def nested_ruleset():
+    """Build, once in the zygote, the nested Landlock ruleset every child
+    enters: scoped for signals and abstract sockets (so that a snippet cannot
+    signal the zygote or anything outside its run, ABI >= 6) and, at basic,
+    reading only LANDLOCK_READ (not the host's /proc). Returns its fd or -1.
+    Raises when read restrictions were asked for and cannot be built."""
+    if _libc is None or not (LANDLOCK_SCOPE or LANDLOCK_READ):
+        if LANDLOCK_READ:
+            raise OSError('ctypes unavailable')
+        return -1
+    fs = (LL_READ_FILE | LL_READ_DIR) if LANDLOCK_READ else 0
+    attr = (ctypes.c_uint64 * 3)(fs, 0, 3 if LANDLOCK_SCOPE else 0)
+    fd = _libc.syscall(444, ctypes.byref(attr), 24 if LANDLOCK_SCOPE else 8, 0)
+    if fd < 0:
+        if LANDLOCK_READ:
+            raise OSError(ctypes.get_errno(), 'landlock_create_ruleset')
+        return -1
+    for p in LANDLOCK_READ:
+        try:
+            pfd = os.open(p, os.O_PATH | os.O_CLOEXEC)
+        except OSError:
+            continue  # optional path absent on this host
+        try:
+            access = fs if stat.S_ISDIR(os.fstat(pfd).st_mode) else LL_READ_FILE
+            rule = ctypes.create_string_buffer(struct.pack('=Qi', access, pfd), 12)
+            if _libc.syscall(445, fd, 1, rule, 0) != 0:
+                raise OSError(ctypes.get_errno(), 'landlock_add_rule %s' % p)
+        finally:
+            os.close(pfd)
+    return fd
+
+
+NESTED_RULESET = nested_ruleset()
+
+
+def enter_nested_landlock():
+    """In the child: enter the nested domain. False if that was required and failed."""
+    if NESTED_RULESET < 0:
+        return True
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    return _libc.syscall(446, NESTED_RULESET, 0) == 0 or not LANDLOCK_READ
 
 
 def install_filter():
@@ -242,9 +275,11 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
     os.dup2(err_w, 2)
     os.dup2(rep_w, 3)
     os.set_inheritable(3, False)
+    if not enter_nested_landlock():
+        send_to(3, {'phase': 'fatal', 'error': 'landlock_restrict_self: errno %d' % ctypes.get_errno()})
+        os._exit(71)
     os.closerange(4, 1 << 16)
     os.chdir(rundir)
-    nested_landlock()
     lim = req['limits']
     cpu = max(1, int(lim['cpu']))
 
@@ -788,6 +823,8 @@ def run(req):
         clean = False
 
     frames, whole = parse_frames(bufs[rep_r])
+    if frames and frames[0].get('phase') == 'fatal':  # written before any snippet code ran
+        return {'error': 'snippet setup failed: %s' % frames[0].get('error'), 'recycle': True}
     compiled, done, forged = check_report(frames, whole, status, bufs[err_r], trunc[err_r])
     resp = {
         'stdout': b64(bufs[out_r]), 'stderr': b64(bufs[err_r]),
