@@ -31,8 +31,10 @@
 // per job. The child calls setsid, sets PR_SET_PDEATHSIG, names itself
 // "qbank-snippet", points stdin at /dev/null (or a memfd holding Job.Stdin)
 // and stdout/stderr/report at pipes, closes every other fd, chdirs to a
-// scratch dir, enters a nested Landlock domain scoped for signals and abstract
-// sockets (so a snippet cannot signal its zygote even with kill(-1)), sets the
+// scratch dir, enters a nested Landlock domain (its ruleset built once by
+// the zygote) scoped for signals and abstract sockets (so a snippet cannot
+// signal its zygote even with kill(-1)) and, at basic, reading only the
+// system, interpreter and scratch trees (not the host's /proc), sets the
 // rlimits (CORE 0, CPU soft/hard, FSIZE = Disk, NOFILE, NPROC, then AS last)
 // and only then compiles and runs the code (under seccomp stage 2, which the
 // zygote installed on itself before serving jobs).
@@ -107,8 +109,8 @@
 // fd variants included): Landlock does not cover metadata and, without a
 // mount namespace, host files and the scratch dir cannot be told apart.
 // Weaker than full: the host file system is visible read-only where allowed
-// (/usr, /etc files, the interpreter tree) and so is the host's /proc (other
-// processes' command lines, kernel command line, boot id); there is no fresh
+// (/usr, /etc files, the interpreter tree; the zygote also reads /proc, but
+// the snippet's nested domain does not allow it); there is no fresh
 // tmpfs, so Disk is only enforced per file (RLIMIT_FSIZE) and inodes not at
 // all; NPROC counts all processes of the user (and is ignored for root);
 // the snippet shares the host network namespace (seccomp refuses INET, UNIX
