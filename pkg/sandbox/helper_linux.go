@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"unsafe"
 
-	seccomp "github.com/elastic/go-seccomp-bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -192,6 +191,16 @@ func setupMounts(cfg *helperConfig) error {
 	if err := unix.Mount("proc", root+"/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("proc: %w", err)
 	}
+	// Host facts that a fresh procfs still shows: hide them behind /dev/null.
+	for _, f := range maskedProcFiles {
+		t := root + "/proc/" + f
+		if _, err := os.Lstat(t); err != nil {
+			continue // not on this kernel
+		}
+		if err := unix.Mount(root+"/dev/null", t, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("masking /proc/%s: %w", f, err)
+		}
+	}
 	if err := unix.Chdir(root); err != nil {
 		return err
 	}
@@ -202,6 +211,17 @@ func setupMounts(cfg *helperConfig) error {
 		return fmt.Errorf("detach old root: %w", err)
 	}
 	return unix.Chdir("/")
+}
+
+// maskedProcFiles are read as empty at level full: they describe the host
+// (its kernel command line and boot, loaded modules and symbols, every
+// timer and key on the machine), not the sandbox.
+var maskedProcFiles = []string{
+	"cmdline", "sys/kernel/random/boot_id", "kallsyms", "modules", "keys", "key-users",
+	"timer_list", "sched_debug", "latency_stats", "kcore", "config.gz", "sysrq-trigger",
+	"partitions", "diskstats", "swaps", "iomem", "ioports", "vmallocinfo",
+	"buddyinfo", "pagetypeinfo", "slabinfo", "zoneinfo", "interrupts", "softirqs",
+	"bootconfig", "cmdline_override",
 }
 
 const (
@@ -216,8 +236,12 @@ const (
 
 // dropPrivileges: no capabilities can survive the exec of Python, and none can
 // be regained (securebits locked, bounding set empty, no_new_privs later).
+// At level basic the process keeps its uid (as root: uid 0 without any
+// capability); the securebits and bounding-set steps need CAP_SETPCAP and
+// are skipped where it is absent (an unprivileged user has nothing to drop).
 func dropPrivileges(cfg *helperConfig) error {
-	if cfg.Level == LevelFull {
+	privileged := cfg.Level == LevelFull || os.Geteuid() == 0
+	if privileged {
 		if err := unix.Prctl(unix.PR_SET_SECUREBITS, secbitNoroot|secbitNorootLocked|secbitNoSetuidFixup|
 			secbitNoSetuidFixupLock|secbitKeepCapsLocked|secbitNoCapAmbientRaise|secbitNoCapAmbientLock, 0, 0, 0); err != nil {
 			return fmt.Errorf("securebits: %w", err)
@@ -225,8 +249,8 @@ func dropPrivileges(cfg *helperConfig) error {
 		for c := 0; c <= unix.CAP_LAST_CAP; c++ {
 			_ = unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0)
 		}
-		_ = unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
 	}
+	_ = unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
 	if cfg.DropToUID > 0 {
 		id := cfg.DropToUID
 		if err := syscall.Setgroups(nil); err != nil {
@@ -239,12 +263,16 @@ func dropPrivileges(cfg *helperConfig) error {
 			return fmt.Errorf("setresuid: %w", err)
 		}
 	}
-	if cfg.Level == LevelFull {
-		hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-		var data [2]unix.CapUserData
-		if err := unix.Capset(&hdr, &data[0]); err != nil {
-			return fmt.Errorf("capset: %w", err)
-		}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("capset: %w", err)
+	}
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("capget: %w", err)
+	}
+	if data[0].Effective|data[0].Permitted|data[1].Effective|data[1].Permitted != 0 {
+		return fmt.Errorf("capabilities remain after capset")
 	}
 	return nil
 }
@@ -357,52 +385,4 @@ func applyLandlock(cfg *helperConfig) error {
 		return fmt.Errorf("restrict self: %w", e)
 	}
 	return nil
-}
-
-// seccomp deny-list. clone3 must fail with ENOSYS (glibc then falls back to
-// clone(2); EPERM would break threading).
-func applySeccomp(blockUnix bool) error {
-	eperm := seccomp.ActionErrno | seccomp.Action(unix.EPERM)
-	enosys := seccomp.ActionErrno | seccomp.Action(unix.ENOSYS)
-	deny := []string{
-		"ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
-		"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
-		"io_uring_setup", "io_uring_enter", "io_uring_register",
-		"mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen", "fsmount", "fspick",
-		"fsconfig", "mount_setattr", "unshare", "setns", "chroot",
-		"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot",
-		"swapon", "swapoff", "acct", "iopl", "ioperm", "syslog", "quotactl",
-		"name_to_handle_at", "open_by_handle_at", "vhangup", "settimeofday", "clock_settime",
-		"adjtimex", "clock_adjtime", "lookup_dcookie",
-	}
-	var cond []seccomp.NameWithConditions
-	domains := []uint64{unix.AF_INET, unix.AF_INET6, unix.AF_NETLINK, unix.AF_PACKET, unix.AF_VSOCK,
-		unix.AF_BLUETOOTH, unix.AF_CAN, unix.AF_TIPC, unix.AF_XDP, unix.AF_ALG}
-	if blockUnix {
-		domains = append(domains, unix.AF_UNIX)
-	}
-	for _, d := range domains {
-		cond = append(cond, seccomp.NameWithConditions{Name: "socket",
-			Conditions: []seccomp.Condition{{Argument: 0, Operation: seccomp.Equal, Value: d}}})
-	}
-	for _, req := range []uint64{unix.TIOCSTI, unix.TIOCLINUX} {
-		cond = append(cond, seccomp.NameWithConditions{Name: "ioctl",
-			Conditions: []seccomp.Condition{{Argument: 1, Operation: seccomp.Equal, Value: req}}})
-	}
-	for _, name := range []string{"clone"} {
-		cond = append(cond, seccomp.NameWithConditions{Name: name,
-			Conditions: []seccomp.Condition{{Argument: 0, Operation: seccomp.BitsSet, Value: unix.CLONE_NEWUSER}}})
-	}
-	filter := seccomp.Filter{
-		NoNewPrivs: true,
-		Flag:       seccomp.FilterFlagTSync,
-		Policy: seccomp.Policy{
-			DefaultAction: seccomp.ActionAllow,
-			Syscalls: []seccomp.SyscallGroup{
-				{Action: eperm, Names: deny, NamesWithCondtions: cond},
-				{Action: enosys, Names: []string{"clone3"}},
-			},
-		},
-	}
-	return seccomp.LoadFilter(filter)
 }

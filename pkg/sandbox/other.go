@@ -62,3 +62,6 @@ func (z *zygote) kill() {
 		z.cmd.Process.Kill()
 	}
 }
+
+// landlockABI is 0: Landlock is Linux-only.
+func landlockABI() int { return 0 }

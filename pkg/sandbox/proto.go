@@ -106,6 +106,7 @@ type wireResponse struct {
 	Duration    float64        `json:"duration"`
 	Recycle     bool           `json:"recycle"`
 	Cancelled   bool           `json:"cancelled"`
+	Tampered    string         `json:"tampered"`
 }
 
 // decodeResponse parses one frame body; it never panics on hostile input.

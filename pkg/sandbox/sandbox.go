@@ -105,9 +105,21 @@ type Options struct {
 	Limits  Limits
 	Workers int    // default min(runtime.GOMAXPROCS(0), 4)
 	Mode    string // "auto" (or ""): strongest level the kernel allows; "full", "basic", "none" (explicit opt-in only)
-	Require Level  // minimum acceptable level; "" = any (but "none" is never chosen by "auto"); raised by env QBANK_REQUIRE_SANDBOX
+	Require Level  // minimum acceptable level; "" = any (but "none" is never chosen by "auto"); raised by env QBANK_REQUIRE_SANDBOX; "" with Mode "auto" under CI=true or GITHUB_ACTIONS=true means full
 
-	ignoreEnvRequire bool // tests of the weaker levels
+	ignoreEnvRequire bool   // tests of the weaker levels
+	requireWhy       string // why Require was raised (CI default)
+}
+
+// ciEnv names the CI marker in the environment ("CI=true",
+// "GITHUB_ACTIONS=true") or returns "".
+func ciEnv() string {
+	for _, k := range []string{"CI", "GITHUB_ACTIONS"} {
+		if os.Getenv(k) == "true" {
+			return k + "=true"
+		}
+	}
+	return ""
 }
 
 // Interpreter describes the resolved Python.
@@ -164,6 +176,17 @@ type Result struct {
 	HasValue                         bool
 	Missing                          []string
 	Duration                         time.Duration // fork to exit of the snippet process, as measured by the zygote
+
+	// Tampered is "" for a trustworthy result. Otherwise it says what was
+	// wrong, e.g. "the zygote was changed: RLIMIT_NOFILE (64, 64) -> (8, 8)"
+	// or "report channel: a frame without the run's token": the snippet (or
+	// its hidden Before/After code) changed the worker that runs other
+	// snippets, or the report that the runner sends did not match what the
+	// zygote saw from outside. Run has already rerun the job once on a fresh
+	// worker and got the same; the other fields are what that rerun
+	// reported and must not be trusted. Callers must not cache such a
+	// result and should report it as a finding about the question.
+	Tampered string
 }
 
 // Pool runs jobs on a set of sandboxed workers. Safe for concurrent use.
@@ -273,6 +296,10 @@ func Open(opts Options) (*Pool, error) {
 		if env.rank() > opts.Require.rank() {
 			opts.Require = env
 		}
+	} else if ci := ciEnv(); ci != "" && opts.Require == "" && mode == "auto" && !opts.ignoreEnvRequire {
+		// CI runs code from pull requests: no silent fallback to basic there.
+		opts.Require = LevelFull
+		opts.requireWhy = ci + " requires level full by default (choose mode \"basic\" or set QBANK_REQUIRE_SANDBOX=basic to accept less)"
 	}
 	interp, err := FindPython(opts.Python)
 	if err != nil {
@@ -281,11 +308,19 @@ func Open(opts Options) (*Pool, error) {
 	limits := opts.Limits.withDefaults()
 	level, env, err := chooseLevel(mode, interp, limits)
 	if err != nil {
+		if opts.Require == LevelFull && opts.requireWhy != "" {
+			// Not ErrNoIsolation: a caller must not fall back to not running.
+			return nil, fmt.Errorf("sandbox: required isolation level full not available: %s; %v", opts.requireWhy, err)
+		}
 		return nil, err
 	}
 	if opts.Require != "" && level.rank() < opts.Require.rank() {
 		env.cleanup()
-		return nil, fmt.Errorf("sandbox: required isolation level %q not available (got %q); %s", opts.Require, level, env.why)
+		why := env.why
+		if opts.requireWhy != "" {
+			why = opts.requireWhy + "; " + why
+		}
+		return nil, fmt.Errorf("sandbox: required isolation level %q not available (got %q); %s", opts.Require, level, why)
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -413,57 +448,25 @@ func (p *Pool) Run(ctx context.Context, job Job) (Result, error) {
 	if job.Mode == Compile {
 		req.Mode = "compile"
 	}
-	var s *slot
-	select {
-	case s = <-p.slots:
-	case <-p.closeCh:
-		return Result{}, ErrClosed
-	case <-ctx.Done():
-		return Result{}, ctx.Err()
-	}
-	defer func() { p.slots <- s }()
-	select {
-	case <-p.closeCh:
-		return Result{}, ErrClosed
-	default:
-	}
-	z := s.zygs[job.HashSeed]
-	if z == nil || z.isDead() {
-		var err error
-		z, err = p.startZygote(job.HashSeed)
+	var resp *wireResponse
+	for attempt := 0; ; attempt++ {
+		r, err := p.runOnce(ctx, job.HashSeed, &req, lim)
 		if err != nil {
 			return Result{}, err
 		}
-		s.zygs[job.HashSeed] = z
-	}
-	resp, err := z.call(ctx, &req, lim.Wall+15*time.Second, 4*lim.Output+(16<<20))
-	if err != nil {
-		// Graceful: the zygote sees its request pipe close, kills and reaps the
-		// running snippet and everything it started, and exits (SIGKILL after 2s).
-		z.stop(true)
-		delete(s.zygs, job.HashSeed)
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
+		resp = r
+		// A tampered result is never returned silently: the zygote has
+		// recycled itself; rerun once on a fresh one.
+		if resp.Tampered == "" || attempt == 1 {
+			break
 		}
-		select {
-		case <-p.closeCh:
-			return Result{}, ErrClosed
-		default:
-		}
-		return Result{}, fmt.Errorf("sandbox: worker failed: %w%s", err, z.diag())
-	}
-	if resp.Recycle {
-		z.stop(false)
-		delete(s.zygs, job.HashSeed)
-	}
-	if resp.Error != "" {
-		return Result{}, fmt.Errorf("sandbox: %s", resp.Error)
 	}
 	res := Result{
 		Stdout: resp.Stdout, Stderr: resp.Stderr,
 		StdoutTruncated: resp.StdoutTrunc, StderrTruncated: resp.StderrTrunc,
 		ExitCode: resp.Exit, Killed: resp.Killed, Value: resp.Value, HasValue: resp.HasValue,
 		Missing: resp.Missing, Duration: time.Duration(resp.Duration * float64(time.Second)),
+		Tampered: resp.Tampered,
 	}
 	if res.Stdout == nil {
 		res.Stdout = []byte{}
@@ -476,6 +479,60 @@ func (p *Pool) Run(ctx context.Context, job Job) (Result, error) {
 			Col: e.Col, Where: e.Where, CompileTime: e.CompileTime, Traceback: e.Traceback}
 	}
 	return res, nil
+}
+
+// runOnce runs req on a worker slot (starting its zygote for seed if needed).
+func (p *Pool) runOnce(ctx context.Context, seed int, req *wireRequest, lim Limits) (*wireResponse, error) {
+	var s *slot
+	select {
+	case s = <-p.slots:
+	case <-p.closeCh:
+		return nil, ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { p.slots <- s }()
+	select {
+	case <-p.closeCh:
+		return nil, ErrClosed
+	default:
+	}
+	z := s.zygs[seed]
+	if z == nil || z.isDead() {
+		var err error
+		z, err = p.startZygote(seed)
+		if err != nil {
+			return nil, err
+		}
+		s.zygs[seed] = z
+	}
+	// The zygote may let a snippet that is still computing run past its wall
+	// limit until its CPU limit stops it (at most 4 × (CPU+1) more seconds).
+	timeout := lim.Wall + 4*time.Duration(req.Limits.CPU+1)*time.Second + 15*time.Second
+	resp, err := z.call(ctx, req, timeout, 4*lim.Output+(16<<20))
+	if err != nil {
+		// Graceful: the zygote sees its request pipe close, kills and reaps the
+		// running snippet and everything it started, and exits (SIGKILL after 2s).
+		z.stop(true)
+		delete(s.zygs, seed)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		select {
+		case <-p.closeCh:
+			return nil, ErrClosed
+		default:
+		}
+		return nil, fmt.Errorf("sandbox: worker failed: %w%s", err, z.diag())
+	}
+	if resp.Recycle {
+		z.stop(false)
+		delete(s.zygs, seed)
+	}
+	if resp.Error != "" {
+		return nil, fmt.Errorf("sandbox: %s", resp.Error)
+	}
+	return resp, nil
 }
 
 // zygote is one long-lived Python fork server (inside its sandbox).

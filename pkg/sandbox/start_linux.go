@@ -46,6 +46,14 @@ func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launch
 			return "", nil, fmt.Errorf("sandbox: full isolation unavailable: %v%s", err, fullHint)
 		}
 	}
+	if mode == "auto" && os.Geteuid() == 0 {
+		// Basic keeps uid 0 (without capabilities): root-owned host files
+		// and processes stay reachable where Landlock and seccomp do not
+		// reach, and RLIMIT_NPROC does not apply to root.
+		return "", nil, fmt.Errorf("%w (%s); running snippets as root without user namespaces needs an explicit "+
+			"choice: mode \"basic\" (--sandbox=basic) accepts the weaker isolation, or run qbank as an unprivileged user%s",
+			ErrNoIsolation, strings.Join(reasons, "; "), fullHint)
+	}
 	if err := env.makeScratch(); err != nil {
 		return "", nil, err
 	}
@@ -253,7 +261,12 @@ func (e *launchEnv) helperCmd(level Level, cfg helperConfig) (*exec.Cmd, func(),
 // afterStart is called once Start has returned; onExit after the process is gone.
 func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.Writer) (cmd *exec.Cmd, afterStart, onExit func(), err error) {
 	if e.level == LevelFull {
-		conf := map[string]any{"scratch": []string{"/tmp", "/dev/shm"}, "landlock_scope": e.landlockABI >= 6}
+		filter, err := stage2Program(LevelFull)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("seccomp stage 2: %w", err)
+		}
+		conf := map[string]any{"scratch": []string{"/tmp", "/dev/shm"}, "landlock_scope": e.landlockABI >= 6,
+			"filter": filter}
 		cfg := e.helperConfig(LevelFull, "")
 		cfg.Args = p.zygoteArgs(conf)
 		cfg.Env = p.zygoteEnv(seed, "/tmp")
@@ -273,7 +286,21 @@ func (e *launchEnv) command(p *Pool, seed int, reqR, respW *os.File, stderr io.W
 	rm := func() { os.RemoveAll(scratch) }
 	conf := map[string]any{"scratch": []string{scratch}, "landlock_scope": e.level == LevelBasic && e.landlockABI >= 6}
 	if e.level == LevelBasic {
+		filter, err := stage2Program(LevelBasic)
+		if err != nil {
+			rm()
+			return nil, nil, nil, fmt.Errorf("seccomp stage 2: %w", err)
+		}
+		conf["filter"] = filter
 		cfg := e.helperConfig(LevelBasic, scratch)
+		// Snippets read what the zygote reads, less the host's /proc.
+		var read []string
+		for _, p := range append(append(append([]string(nil), cfg.ROPaths...), cfg.RWPaths...), cfg.DevFiles...) {
+			if p != "/proc" {
+				read = append(read, p)
+			}
+		}
+		conf["landlock_read"] = read
 		cfg.Args = p.zygoteArgs(conf)
 		cfg.Env = p.zygoteEnv(seed, scratch)
 		cmd, closeFiles, err := e.helperCmd(LevelBasic, cfg)

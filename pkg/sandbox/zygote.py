@@ -30,6 +30,11 @@ SCRATCH = CONF.get('scratch') or ['/tmp']
 RUNROOT = SCRATCH[0]
 LANDLOCK_SCOPE = int(CONF.get('landlock_scope') or 0)
 MAX_RUNS = int(CONF.get('max_runs') or 500)
+# Seccomp stage 2 (struct sock_filter bytes from the Go side), installed by
+# the zygote before its ready frame and inherited by every child (installing
+# it per child would cost a BPF compile and free per run).
+FILTER = base64.b64decode(CONF.get('filter') or '')
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 IS_PID1 = os.getpid() == 1
 
 
@@ -190,20 +195,71 @@ def importable(name):
         return False
 
 
-def nested_landlock():
-    # A nested Landlock domain scoped for signals and abstract sockets, so that
-    # the snippet cannot signal the zygote (or anything outside its run).
-    if not LANDLOCK_SCOPE or _libc is None:
+LL_READ_FILE, LL_READ_DIR = 1 << 2, 1 << 3
+# basic: what the snippet may read (the helper's read-only and scratch paths
+# without /proc, which the zygote itself still needs).
+LANDLOCK_READ = [str(p) for p in CONF.get('landlock_read') or []]
+
+
+def nested_ruleset():
+    """Build, once in the zygote, the nested Landlock ruleset every child
+    enters: scoped for signals and abstract sockets (so that a snippet cannot
+    signal the zygote or anything outside its run, ABI >= 6) and, at basic,
+    reading only LANDLOCK_READ (not the host's /proc). Returns its fd or -1.
+    Raises when read restrictions were asked for and cannot be built."""
+    if _libc is None or not (LANDLOCK_SCOPE or LANDLOCK_READ):
+        if LANDLOCK_READ:
+            raise OSError('ctypes unavailable')
+        return -1
+    fs = (LL_READ_FILE | LL_READ_DIR) if LANDLOCK_READ else 0
+    attr = (ctypes.c_uint64 * 3)(fs, 0, 3 if LANDLOCK_SCOPE else 0)
+    fd = _libc.syscall(444, ctypes.byref(attr), 24 if LANDLOCK_SCOPE else 8, 0)
+    if fd < 0:
+        if LANDLOCK_READ:
+            raise OSError(ctypes.get_errno(), 'landlock_create_ruleset')
+        return -1
+    for p in LANDLOCK_READ:
+        try:
+            pfd = os.open(p, os.O_PATH | os.O_CLOEXEC)
+        except OSError:
+            continue  # optional path absent on this host
+        try:
+            access = fs if stat.S_ISDIR(os.fstat(pfd).st_mode) else LL_READ_FILE
+            rule = ctypes.create_string_buffer(struct.pack('=Qi', access, pfd), 12)
+            if _libc.syscall(445, fd, 1, rule, 0) != 0:
+                raise OSError(ctypes.get_errno(), 'landlock_add_rule %s' % p)
+        finally:
+            os.close(pfd)
+    return fd
+
+
+NESTED_RULESET = nested_ruleset()
+
+
+def enter_nested_landlock():
+    """In the child: enter the nested domain. False if that was required and failed."""
+    if NESTED_RULESET < 0:
+        return True
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    return _libc.syscall(446, NESTED_RULESET, 0) == 0 or not LANDLOCK_READ
+
+
+def install_filter():
+    """Install seccomp stage 2 on this process (the zygote: single-threaded,
+    and it stays so). Raises on failure."""
+    if not FILTER:
         return
-    try:
-        prctl(PR_SET_NO_NEW_PRIVS, 1)
-        attr = (ctypes.c_uint64 * 3)(0, 0, 3)  # scoped: ABSTRACT_UNIX_SOCKET | SIGNAL
-        fd = _libc.syscall(444, ctypes.byref(attr), ctypes.sizeof(attr), 0)
-        if fd >= 0:
-            _libc.syscall(446, fd, 0)
-            os.close(fd)
-    except Exception:
-        pass
+    if _libc is None:
+        raise OSError('ctypes unavailable')
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+
+    buf = ctypes.create_string_buffer(FILTER, len(FILTER))
+    fprog = SockFprog(len(FILTER) // 8, ctypes.addressof(buf))
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), 'seccomp stage 2')
 
 
 def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
@@ -219,9 +275,11 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
     os.dup2(err_w, 2)
     os.dup2(rep_w, 3)
     os.set_inheritable(3, False)
+    if not enter_nested_landlock():
+        send_to(3, {'phase': 'fatal', 'error': 'landlock_restrict_self: errno %d' % ctypes.get_errno()})
+        os._exit(71)
     os.closerange(4, 1 << 16)
     os.chdir(rundir)
-    nested_landlock()
     lim = req['limits']
     cpu = max(1, int(lim['cpu']))
 
@@ -244,11 +302,37 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         setlim(resource.RLIMIT_NPROC, int(lim['procs']))
     setlim(resource.RLIMIT_AS, int(lim['memory']))
 
-    def report(obj):
-        try:
-            send_to(3, obj)
-        except BaseException:
-            pass
+    # Every frame carries a token made here, after the fork, and announced
+    # in the first frame, which is written before any snippet code runs; the
+    # zygote rejects frames without it (see check_report).
+    def make_report(tok, send=send_to):
+        def report(obj):
+            obj['token'] = tok
+            try:
+                send(3, obj)
+            except BaseException:
+                pass
+        return report
+    report = make_report(os.urandom(16).hex())
+    me = os.getpid()
+    real_exit, real_getpid = os._exit, os.getpid
+
+    def finish(rc):
+        # Every normal end of the run says so (a process that exits without
+        # this frame after 'compiled' ended outside the runner: tampered).
+        if real_getpid() == me:
+            report({'phase': 'exit', 'rc': rc})
+        real_exit(rc)
+
+    def _exit(status):
+        if isinstance(status, int) and not isinstance(status, bool) and real_getpid() == me:
+            report({'phase': 'exit', 'rc': status & 0xff})
+        real_exit(status)
+    _exit.__doc__ = real_exit.__doc__
+    try:
+        err_ino = os.fstat(2).st_ino
+    except OSError:
+        err_ino = None
 
     sys.argv = ['-c']
     if req.get('site'):
@@ -264,7 +348,7 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
     missing = [m for m in req.get('requires') or [] if not importable(m)]
     if missing:
         report({'phase': 'compiled', 'missing': missing})
-        os._exit(0)
+        finish(0)
 
     exec_mode = req['mode'] == 'exec'
     stages = [('source', req['source'], '<string>')]
@@ -283,10 +367,13 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
                 sys.stderr.flush()
             except BaseException:
                 pass
-            os._exit(1)
+            finish(1)
     report({'phase': 'compiled'})
     if not exec_mode:
-        os._exit(0)
+        finish(0)
+    # os._exit from snippet code reports the exit code first (see finish).
+    import posix
+    os._exit = posix._exit = _exit
 
     value_of = req.get('value_of') or ''
     src_code = codes['source']
@@ -360,6 +447,12 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
     except BaseException as e:
         tb = strip_tb(e.__traceback__, ours)
         exc_info = describe(e, where, src_codes, False, tb)
+        try:
+            tb_on_stderr = (sys.excepthook is sys.__excepthook__ and sys.stderr is sys.__stderr__
+                            and err_ino is not None and os.fstat(2).st_ino == err_ino)
+        except BaseException:
+            tb_on_stderr = False
+        exc_info['on_stderr'] = bool(tb_on_stderr)
         print_exception(e, tb)
         rc = 1
         del e
@@ -376,7 +469,15 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         except BaseException:
             has_value = False
             vrepr = ''
-    report({'phase': 'done', 'exception': exc_info, 'value': vrepr, 'has_value': has_value})
+    pending = False
+    try:
+        pending = atexit._ncallbacks() > 0 or (
+            'threading' in sys.modules and sys.modules['threading'].active_count() > 1)
+    except BaseException:
+        pending = True
+    if real_getpid() == me:  # not in a process the snippet forked
+        report({'phase': 'done', 'exception': exc_info, 'value': vrepr, 'has_value': has_value,
+                'rc': rc, 'pending': bool(pending)})
     # Finalization like Py_FinalizeEx: join non-daemon threads, atexit, flush.
     try:
         if 'threading' in sys.modules:
@@ -394,7 +495,7 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         except BaseException:
             if rc == 0:
                 rc = 120
-    os._exit(rc)
+    finish(rc)
 
 
 # ---------------------------------------------------------------- zygote side
@@ -491,7 +592,28 @@ def make_stdin(data):
     return fd, True
 
 
+BUSY_RATE = 0.05    # CPU seconds per wall second that count as "still computing"
+EXTEND_STEP = 0.25  # seconds between checks after the wall deadline
+CPU_SLACK = 0.05    # rusage granularity
+CLK_TCK = os.sysconf('SC_CLK_TCK') if hasattr(os, 'sysconf') else 100
+
+
+def cpu_time(pid, state=False):
+    """CPU seconds used so far by the (live) process pid, all threads (None if
+    unknown); with state=True also whether its main thread is runnable (R)."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            data = f.read()
+        fields = data[data.rindex(b')') + 2:].split()
+        used = (int(fields[11]) + int(fields[12])) / CLK_TCK
+        runnable = fields[0] == b'R'
+    except (OSError, ValueError, IndexError):
+        used, runnable = None, False
+    return (used, runnable) if state else used
+
+
 def parse_frames(buf):
+    """Frames in buf, and whether every byte belonged to a well-formed frame."""
     frames = []
     i = 0
     while i + 4 <= len(buf):
@@ -500,12 +622,57 @@ def parse_frames(buf):
             break
         try:
             obj = json.loads(bytes(buf[i + 4:i + 4 + n]).decode('utf-8'))
-            if isinstance(obj, dict):
-                frames.append(obj)
         except Exception:
             break
+        if not isinstance(obj, dict):
+            break
+        frames.append(obj)
         i += 4 + n
-    return frames
+    return frames, i == len(buf)
+
+
+def check_report(frames, whole, status, stderr, stderr_trunc):
+    """Validate the child's frames against each other and against what the
+    zygote saw from outside. Returns (compiled, done, why): why is '' when
+    consistent, else what was wrong (the result is then tampered)."""
+    if not frames:
+        return None, None, ('' if whole else 'report channel: garbage before the first frame')
+    first = frames[0]
+    tok = first.get('token')
+    if first.get('phase') != 'compiled' or not isinstance(tok, str) or len(tok) != 32:
+        return None, None, 'report channel: the first frame is not the runner\'s'
+    compiled, done, exitf = first, None, None
+    for fr in frames[1:]:
+        if fr.get('token') != tok:
+            return compiled, None, 'report channel: a frame without the run\'s token'
+        ph = fr.get('phase')
+        if ph == 'done' and done is None and exitf is None:
+            done = fr
+        elif ph == 'exit' and exitf is None:
+            exitf = fr
+        else:
+            return compiled, None, 'report channel: unexpected or repeated %r frame' % (ph,)
+    if not whole:
+        return compiled, None, 'report channel: trailing bytes after the frames'
+    if exitf is None and status is not None and os.WIFEXITED(status):
+        return compiled, None, 'report channel: the run ended (exit %d) without its report' % os.WEXITSTATUS(status)
+    if done is not None:
+        exc = done.get('exception')
+        rc = done.get('rc')
+        if isinstance(exc, dict) and rc != 1:
+            return compiled, None, 'report channel: an uncaught exception with exit code %r' % (rc,)
+        if exc is not None and not isinstance(exc, dict):
+            return compiled, None, 'report channel: malformed exception'
+        exited = status is not None and os.WIFEXITED(status)
+        if exitf is not None and exited and exitf.get('rc') != os.WEXITSTATUS(status):
+            return compiled, None, 'report channel: reported exit code %r, process exited with %d' % (
+                exitf.get('rc'), os.WEXITSTATUS(status))
+        if (isinstance(exc, dict) and exc.get('on_stderr') and exitf is not None and exited
+                and not done.get('pending') and not stderr_trunc):
+            text = str(exc.get('traceback') or '').encode('utf-8', 'backslashreplace')
+            if len(text) < 65536 and not bytes(stderr).endswith(text):
+                return compiled, None, 'report channel: the reported exception was not printed on stderr'
+    return compiled, done, ''
 
 
 def run(req):
@@ -585,9 +752,23 @@ def run(req):
         status, rusage = st, ru
         return True
 
+    cpu_limit = max(1, int(lim['cpu']))
+    # A snippet that is still computing at the wall deadline was slowed by the
+    # machine's load, not waiting: let it run on (checking every EXTEND_STEP
+    # that it keeps using CPU) until its CPU limit stops it, up to a hard
+    # bound, so that the same loop gets the same verdict on a busy machine.
+    hard_deadline = t0 + wall + 4 * (cpu_limit + 1)
+    last_cpu = None
     while True:
         now = time.monotonic()
         if now >= deadline:
+            used, runnable = cpu_time(pid, state=True)
+            ref = last_cpu if last_cpu is not None else (0.0, t0)
+            rate = 0.0 if used is None else (used - ref[0]) / max(now - ref[1], 1e-3)
+            if (runnable or rate >= BUSY_RATE) and now < hard_deadline:
+                last_cpu = (used, now)
+                deadline = min(now + EXTEND_STEP, hard_deadline)
+                continue
             killed = 'wall'
             break
         timeout = deadline - now
@@ -641,18 +822,16 @@ def run(req):
     if children():
         clean = False
 
-    compiled = None
-    done = None
-    for fr in parse_frames(bufs[rep_r]):
-        if fr.get('phase') == 'compiled' and compiled is None and done is None:
-            compiled = fr
-        elif fr.get('phase') == 'done' and compiled is not None and done is None:
-            done = fr
+    frames, whole = parse_frames(bufs[rep_r])
+    if frames and frames[0].get('phase') == 'fatal':  # written before any snippet code ran
+        return {'error': 'snippet setup failed: %s' % frames[0].get('error'), 'recycle': True}
+    compiled, done, forged = check_report(frames, whole, status, bufs[err_r], trunc[err_r])
     resp = {
         'stdout': b64(bufs[out_r]), 'stderr': b64(bufs[err_r]),
         'stdout_trunc': trunc[out_r], 'stderr_trunc': trunc[err_r],
         'exception': None, 'exit': 0, 'killed': killed, 'value': '', 'has_value': False,
         'missing': [], 'duration': duration, 'recycle': not clean, 'cancelled': cancel,
+        'tampered': forged,
     }
     exc = None
     if compiled is not None:
@@ -667,27 +846,88 @@ def run(req):
         resp['value'] = str(done.get('value') or '')
         resp['has_value'] = bool(done.get('has_value'))
     resp['exception'] = exc
+    cpu_used = (rusage.ru_utime + rusage.ru_stime) if rusage is not None else (cpu_time(pid) or 0.0)
     if status is not None:
         if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            resp['exit'] = -sig
-            cpu_used = (rusage.ru_utime + rusage.ru_stime) if rusage else 0.0
-            if not killed:
-                if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_used >= max(1, int(lim['cpu'])) - 0.05):
-                    killed = 'cpu'
-                else:
-                    try:
-                        killed = 'signal: ' + signal.Signals(sig).name
-                    except ValueError:
-                        killed = 'signal: %d' % sig
+            resp['exit'] = -os.WTERMSIG(status)
         elif os.WIFEXITED(status):
             resp['exit'] = os.WEXITSTATUS(status)
-    if killed in ('wall', 'output') and status is not None and os.WIFEXITED(status):
-        pass
-    if not killed and isinstance(exc, dict) and exc.get('type') == 'MemoryError' and exc.get('module') == 'builtins':
+    # Classify by what the snippet used, in a fixed order, never by which
+    # timer happened to fire first: output cap > memory > CPU > wall.
+    memory_error = isinstance(exc, dict) and exc.get('type') == 'MemoryError' and exc.get('module') == 'builtins'
+    stopped = bool(killed) or (status is not None and os.WIFSIGNALED(status))
+    if trunc[out_r] or trunc[err_r]:
+        killed = 'output'  # more than the cap was written, whenever it was noticed
+    elif memory_error and not killed:
         killed = 'memory'
+    elif stopped and cpu_used >= cpu_limit - CPU_SLACK:
+        killed = 'cpu'
+    elif killed:
+        pass  # 'wall' (or cancelled)
+    elif stopped:
+        sig = os.WTERMSIG(status)
+        if sig == signal.SIGXCPU:
+            killed = 'cpu'
+        else:
+            try:
+                killed = 'signal: ' + signal.Signals(sig).name
+            except ValueError:
+                killed = 'signal: %d' % sig
     resp['killed'] = killed
     return resp
+
+
+IOPRIO_GET = {'x86_64': 252, 'aarch64': 31}.get(os.uname().machine)
+
+
+RLIMITS = [(n, getattr(resource, n)) for n in sorted(dir(resource)) if n.startswith('RLIMIT_')]
+
+
+def own_state():
+    """What a snippet could try to change on its zygote from outside (the
+    zygote compares it after every run; see the stage-2 seccomp filter)."""
+    st = {}
+    for name, r in RLIMITS:
+        try:
+            st[name] = resource.getrlimit(r)
+        except (ValueError, OSError):
+            pass
+    try:
+        st['nice'] = os.getpriority(os.PRIO_PROCESS, 0)
+        st['affinity'] = os.sched_getaffinity(0)
+        st['scheduler'] = os.sched_getscheduler(0)
+        st['sched_priority'] = os.sched_getparam(0).sched_priority
+    except (AttributeError, OSError):
+        pass
+    if _libc is not None and IOPRIO_GET is not None:
+        st['ioprio'] = _libc.syscall(IOPRIO_GET, 1, 0)
+    for name, fd in PROC_SELF_FDS:
+        try:
+            st[name] = os.pread(fd, 256, 0)
+        except OSError:
+            pass
+    return st
+
+
+def _open_proc_self():
+    fds = []
+    for name in ('oom_score_adj', 'timerslack_ns', 'comm'):
+        try:
+            fds.append((name, os.open('/proc/self/' + name, os.O_RDONLY | os.O_CLOEXEC)))
+        except OSError:
+            pass
+    return fds
+
+
+PROC_SELF_FDS = _open_proc_self()
+
+
+def state_diff(before, after):
+    out = []
+    for k in sorted(set(before) | set(after)):
+        if before.get(k) != after.get(k):
+            out.append('%s %s -> %s' % (k, before.get(k), after.get(k)))
+    return ', '.join(out)
 
 
 def main():
@@ -706,6 +946,8 @@ def main():
     gc.collect()
     if hasattr(gc, 'freeze'):
         gc.freeze()
+    install_filter()  # failure: no ready frame, the Go side reports stderr
+    base = own_state()
     info = {'ready': True, 'pid': os.getpid(), 'pid1': IS_PID1,
             'version': '%d.%d.%d' % sys.version_info[:3], 'uid': os.getuid()}
     send_to(RESPFD, info)
@@ -726,6 +968,12 @@ def main():
             resp = {'error': 'zygote: %s: %s' % (type(e).__name__, e), 'recycle': True}
         runs += 1
         if runs >= MAX_RUNS:
+            resp['recycle'] = True
+        changed = state_diff(base, own_state())
+        if changed:
+            why = 'the zygote was changed: ' + changed
+            resp['tampered'] = (resp['tampered'] + '; ' + why) if resp.get('tampered') else why
+        if resp.get('tampered'):
             resp['recycle'] = True
         send_to(RESPFD, resp)
         if resp.get('cancelled'):
