@@ -227,7 +227,7 @@ type RunSnippet struct {
 	Line     int    `json:"line"`
 	Expect   string `json:"expect"`
 	// Status is how far the check went: ran, compiled, not-run, stopped,
-	// missing-module, sandbox-failure; "none" for expect = "none".
+	// missing-module, sandbox-failure, tampered; "none" for expect = "none".
 	Status          string            `json:"status"`
 	Summary         string            `json:"summary"`
 	Stdout          *string           `json:"stdout"`
@@ -354,6 +354,8 @@ func writeRunText(w io.Writer, out *RunOutput) {
 			continue
 		case s.Error != "":
 			fmt.Fprintf(w, "sandbox failure: %s\n", s.Error)
+		case s.Status == snippet.Tampered.String():
+			fmt.Fprintln(w, s.Summary) // what it printed is not trusted
 		case s.Stdout == nil:
 			fmt.Fprintln(w, s.Summary)
 		default:

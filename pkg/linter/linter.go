@@ -133,8 +133,9 @@ type Counts struct {
 	// of them ran and their key was compared with what they did,
 	// Compiled were compiled only (expect = "compiles"), NotRun did not
 	// run (--no-run, no sandbox), Stopped hit a limit or lacked a module,
-	// Failed met a sandbox failure.
-	Snippets, Verified, Compiled, NotRun, Stopped, Failed int
+	// Failed met a sandbox failure, Tampered tampered with the sandbox
+	// (QB514).
+	Snippets, Verified, Compiled, NotRun, Stopped, Failed, Tampered int
 	// Executed and Cached count sandbox runs (a snippet may run twice).
 	Executed, Cached int
 }

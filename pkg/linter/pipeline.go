@@ -426,6 +426,9 @@ func deltaOf(f *lint.File, questions int, sum snippet.Summary) delta {
 		case snippet.Failed:
 			d.counts.Failed++
 			d.reusable = false
+		case snippet.Tampered:
+			d.counts.Tampered++
+			d.reusable = false
 		default:
 			d.counts.Stopped++
 		}
@@ -443,6 +446,7 @@ func (d delta) addTo(res *Result, sum *snippet.Summary, reused bool) {
 	c.NotRun += d.counts.NotRun
 	c.Stopped += d.counts.Stopped
 	c.Failed += d.counts.Failed
+	c.Tampered += d.counts.Tampered
 	for k, v := range d.skipped {
 		res.Skipped[k] = v
 	}

@@ -557,6 +557,35 @@ variable.`,
 	},
 }
 
+// SandboxTampering reports snippets that changed the sandbox or forged
+// their own report.
+var SandboxTampering = &lint.Rule{
+	Code: "QB514", Name: "sandbox-tampering", Severity: lint.Error,
+	Summary: "the snippet changed the sandbox or forged its own report",
+	Doc: `The snippet (or its hidden before/after code) did something that would let it
+change the verdict of other questions or of its own: it changed the worker
+process that runs the next snippets (its limits, priority, CPU affinity or
+scheduler), or it wrote to the runner's private report channel, or the
+report did not agree with what the sandbox saw from outside (exit status,
+traceback). The sandbox threw the worker away and ran the snippet again on a
+fresh one, with the same result. Nothing the snippet reported is trusted and
+the result is never cached: rewrite the code so that it leaves the sandbox
+alone.`,
+	Bad:  `before = "import os; os.write(3, b'forged')"` + "\n" + `source = "print(1)"`,
+	Good: `source = "print(1)"`,
+	Run: func(p *lint.Pass) {
+		for _, s := range snippets(p, true) {
+			why := s.o.TamperedWith()
+			if why == "" || s.o.Err != nil {
+				continue
+			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
+				Message: "the snippet tampered with the sandbox, so its result is not trusted: " + why,
+				Hint:    "leave the sandbox's own processes and file descriptors alone (fd 3 is the runner's)"})
+		}
+	},
+}
+
 // SandboxFailure reports snippets the sandbox could not run.
 var SandboxFailure = &lint.Rule{
 	Code: "QB513", Name: "sandbox-failure", Severity: lint.Error,

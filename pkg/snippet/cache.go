@@ -50,12 +50,13 @@ func (c *Cache) path(key string) string {
 	return filepath.Join(c.Dir, "snippets", key[:2], key+".json")
 }
 
-// Get returns a cached result.
+// Get returns a cached result. An entry that may not be reused (see
+// Cacheable: written by hand, or by an older qbank) is ignored.
 func (c *Cache) Get(key string) (sandbox.Result, bool) {
 	var r sandbox.Result
 	b, err := os.ReadFile(c.path(key))
-	if err != nil || json.Unmarshal(b, &r) != nil {
-		return r, false
+	if err != nil || json.Unmarshal(b, &r) != nil || !Cacheable(r) {
+		return sandbox.Result{}, false
 	}
 	return r, true
 }

@@ -32,6 +32,10 @@ const (
 	NotRun Status = iota
 	// Failed: the sandbox could not run it (not the snippet's fault).
 	Failed
+	// Tampered: the snippet changed the sandbox that runs other snippets,
+	// or forged its own report (sandbox.Result.Tampered); nothing it
+	// reported can be trusted.
+	Tampered
 	// Stopped: it hit a sandbox limit; nothing about its key is known.
 	Stopped
 	// MissingModule: a module it requires is not installed.
@@ -42,7 +46,7 @@ const (
 	Ran
 )
 
-var statusNames = [...]string{NotRun: "not-run", Failed: "sandbox-failure", Stopped: "stopped",
+var statusNames = [...]string{NotRun: "not-run", Failed: "sandbox-failure", Tampered: "tampered", Stopped: "stopped",
 	MissingModule: "missing-module", Compiled: "compiled", Ran: "ran"}
 
 // String is the status's name as `qbank run --format json` writes it.
@@ -55,6 +59,8 @@ func (o *Outcome) Status() Status {
 		return NotRun
 	case o.Err != nil:
 		return Failed
+	case o.TamperedWith() != "":
+		return Tampered
 	case o.Limit() != "":
 		return Stopped
 	case len(o.Runs[0].Missing) > 0:
@@ -67,13 +73,25 @@ func (o *Outcome) Status() Status {
 
 // Judged reports whether the snippet ran cleanly enough for its key to be
 // compared with what it did: not skipped, no sandbox failure, no limit hit
-// on its first run, no missing module.
+// on its first run, no missing module, no run that tampered with the
+// sandbox.
 func (o *Outcome) Judged() bool {
-	if o == nil || o.Skipped || len(o.Runs) == 0 || o.Err != nil {
+	if o == nil || o.Skipped || len(o.Runs) == 0 || o.Err != nil || o.TamperedWith() != "" {
 		return false
 	}
 	r := o.Runs[0]
 	return r.Killed == "" && len(r.Missing) == 0
+}
+
+// TamperedWith says how a run tampered with the sandbox or its report, or
+// "" when none did.
+func (o *Outcome) TamperedWith() string {
+	for _, r := range o.Runs {
+		if r.Tampered != "" {
+			return r.Tampered
+		}
+	}
+	return ""
 }
 
 // First is the result of the first run (hash seed 0).
@@ -186,6 +204,8 @@ func (o *Outcome) Summary() string {
 		return "not run"
 	case Failed:
 		return "sandbox failure: " + o.Err.Error()
+	case Tampered:
+		return "tampered with the sandbox: " + o.TamperedWith()
 	case Stopped:
 		return "stopped: " + o.Limit()
 	case MissingModule:

@@ -247,7 +247,8 @@ feed:
 }
 
 // Cacheable reports whether a result may be reused: results that depend
-// on timing (killed by the wall clock) are run again next time.
+// on timing (killed by the wall clock) are run again next time, and a
+// result that tampered with the sandbox is never kept.
 func Cacheable(r sandbox.Result) bool {
-	return r.Killed != "wall"
+	return r.Killed != "wall" && r.Tampered == ""
 }
