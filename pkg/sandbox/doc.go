@@ -180,14 +180,16 @@
 // Pool.Run then reruns the job once on a fresh zygote and, if that is
 // tampered too, returns it with Result.Tampered set (callers must not cache
 // it and should report it). A snippet that itself closes, replaces or
-// writes to fd 3 is therefore reported as tampered, never judged. Residual
-// risk: the token and the reporting code
-// live in the snippet's own process, so code that walks frames, gc objects
+// writes to fd 3 is therefore reported as tampered, never judged.
+//
+// Residual risk: the token and the reporting code live in the snippet's own
+// process, so snippet code (shown or hidden) that walks frames, gc objects
 // or raw memory (ctypes) can read the token and write a consistent forged
-// frame; the checks then bound what it can claim (exit status and stderr
-// must agree), but only hidden Before/After code that is itself written by
-// the question's author can do this, and it could equally change the
-// snippet's behaviour directly.
+// frame for its own question. The checks bound what it can claim (the exit
+// status and stderr must agree), and it cannot reach other questions' runs:
+// those run in fresh children of a zygote that is verified after every run.
+// All such code is written by the question's author, who could equally make
+// the hidden code change the snippet's behaviour; review hidden code.
 //
 // # Limit verdicts
 //

@@ -23,7 +23,7 @@ type launchEnv struct {
 	scratchBase string
 }
 
-func chooseLevel(mode string, interp Interpreter, limits Limits) (Level, *launchEnv, error) {
+func chooseLevel(mode string, interp Interpreter, limits Limits, noFull bool) (Level, *launchEnv, error) {
 	if runtime.GOOS == "windows" {
 		// The zygote forks, and Windows has no fork: use WSL, which is Linux.
 		return "", nil, fmt.Errorf("sandbox: snippets cannot run on Windows; run qbank under WSL (a Linux system), or lint with --no-run")

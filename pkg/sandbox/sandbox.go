@@ -109,6 +109,7 @@ type Options struct {
 
 	ignoreEnvRequire bool   // tests of the weaker levels
 	requireWhy       string // why Require was raised (CI default)
+	noFull           bool   // tests: behave as if user namespaces were unavailable
 }
 
 // ciEnv names the CI marker in the environment ("CI=true",
@@ -306,7 +307,7 @@ func Open(opts Options) (*Pool, error) {
 		return nil, err
 	}
 	limits := opts.Limits.withDefaults()
-	level, env, err := chooseLevel(mode, interp, limits)
+	level, env, err := chooseLevel(mode, interp, limits, opts.noFull)
 	if err != nil {
 		if opts.Require == LevelFull && opts.requireWhy != "" {
 			// Not ErrNoIsolation: a caller must not fall back to not running.

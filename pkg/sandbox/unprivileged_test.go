@@ -13,10 +13,14 @@ import (
 	"testing"
 )
 
-// TestAsUnprivilegedUser re-executes this test binary as nobody (uid/gid
-// 65534) when the tests run as root, once at level full and once with mode
+// TestAsUnprivilegedUser re-executes this test binary as an unprivileged
+// user when the tests run as root, once at level full and once with mode
 // basic forced, so that one CI run covers the battery as root and as an
 // unprivileged user. Run as a user, the suite already is the unprivileged run.
+//
+// The uid is one no account uses (testUID), not nobody: at basic
+// RLIMIT_NPROC counts every process of the user machine-wide, and root's
+// full sandboxes (this suite's included) run snippets as host nobody.
 func TestAsUnprivilegedUser(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Logf("running as uid %d: this run is the unprivileged one", os.Geteuid())
@@ -47,7 +51,7 @@ func TestAsUnprivilegedUser(t *testing.T) {
 			name = "auto"
 		}
 		t.Run(name, func(t *testing.T) {
-			cmd := exec.Command(bin, "-test.run", "^(TestBattery|TestStdlibSmoke|TestParityWithPythonC|TestTamperedRerun)$", "-test.count=1")
+			cmd := exec.Command(bin, "-test.run", "^(TestBattery|TestStdlibSmoke|TestParityWithPythonC|TestTamperedRerun|TestLevelPolicy)$", "-test.count=1")
 			cmd.Dir = dir
 			// An interpreter outside /root: the user cannot enter a 0700 home.
 			cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + tmp, "TMPDIR=" + tmp, "LANG=C.UTF-8",
@@ -58,11 +62,11 @@ func TestAsUnprivilegedUser(t *testing.T) {
 					cmd.Env = append(cmd.Env, "QBANK_REQUIRE_SANDBOX=full")
 				}
 			}
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}}}
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: testUID, Gid: testUID, Groups: []uint32{}}}
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			err := cmd.Run()
-			t.Logf("as nobody, mode %q:\n%s", name, tail(out.String(), 40))
+			t.Logf("as uid %d, mode %q:\n%s", testUID, name, tail(out.String(), 40))
 			if err != nil {
 				t.Fatalf("unprivileged run failed: %v", err)
 			}
@@ -72,6 +76,9 @@ func TestAsUnprivilegedUser(t *testing.T) {
 		})
 	}
 }
+
+// testUID is the unprivileged uid (and gid) of TestAsUnprivilegedUser.
+const testUID = 61234
 
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
