@@ -9,6 +9,10 @@
 # and a cached re-run of qbank on the same banks.
 #
 #   scripts/bench-sandbox.sh            # N=1000, P=2
+#   BASE=050b30e scripts/bench-sandbox.sh
+#       also builds qbank at git revision BASE and times both builds'
+#       `lint --no-cache` alternately, R times each (default 5): medians and
+#       their ratio, measured side by side in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-1000}" P="${P:-$(nproc)}"
@@ -47,6 +51,24 @@ fi
 "$work/qbank" lint "$work/banks" >/dev/null # fills the cache
 t0=$(now); "$work/qbank" lint "$work/banks" >"$work/c.out" 2>"$work/c.err"; t1=$(now)
 cached=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+if [ -n "${BASE:-}" ]; then
+  git worktree add -q --detach "$work/base" "$BASE"
+  (cd "$work/base" && go build -o "$work/qbank-base" ./cmd/qbank)
+  git worktree remove --force "$work/base"
+  R="${R:-5}"
+  : >"$work/t-new"; : >"$work/t-base"
+  for _ in $(seq "$R"); do
+    for b in base new; do
+      bin="$work/qbank"; [ "$b" = base ] && bin="$work/qbank-base"
+      t0=$(now); "$bin" lint --no-cache --require-sandbox=full "$work/banks" >/dev/null; t1=$(now)
+      awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' >>"$work/t-$b"
+    done
+  done
+  median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  mb=$(median "$work/t-base"); mn=$(median "$work/t-new")
+  echo "side by side, $R alternating runs each, medians: BASE=$BASE ${mb}s, this tree ${mn}s, time ratio this/base: $(awk -v a="$mn" -v b="$mb" 'BEGIN { printf "%.3f", a / b }')"
+fi
 
 echo "snippets=$N parallel=$P cores=$(nproc) python=$("$py" -c 'import platform; print(platform.python_version())')"
 echo "qbank lint, full sandbox, no cache: ${q}s  ($(rate "$q") snippets/s)  [$(grep '^sandbox:' "$work/q.out")]"

@@ -18,13 +18,20 @@ type RunOptions struct {
 	Require string // full | basic | none | ""
 }
 
+// Help texts of the sandbox flags, shared by lint, run and export.
+const (
+	sandboxHelp = "isolation: auto (the strongest available; full when CI=true or GITHUB_ACTIONS=true; never basic as root unless asked), full, basic, or none (no isolation: only for code you trust)"
+	requireHelp = "fail (exit 2) unless this isolation level is reached: full, basic or none"
+	pythonHelp  = "Python interpreter for snippets (default: [sandbox] python, else python3 on PATH)"
+)
+
 func addRunFlags(cmd *cobra.Command, o *RunOptions) {
 	f := cmd.Flags()
 	f.BoolVar(&o.NoRun, "no-run", false, "do not execute snippets (they are reported as not run, never as passed)")
 	f.BoolVar(&o.NoCache, "no-cache", false, "run every snippet again instead of reusing cached results")
-	f.StringVar(&o.Python, "python", "", "Python interpreter for snippets (default: [sandbox] python, else python3 on PATH)")
-	f.StringVar(&o.Sandbox, "sandbox", "auto", "isolation: auto (strongest available), full, basic, or none (no isolation: only for code you trust)")
-	f.StringVar(&o.Require, "require-sandbox", "", "fail (exit 2) unless this isolation level is reached: full, basic or none")
+	f.StringVar(&o.Python, "python", "", pythonHelp)
+	f.StringVar(&o.Sandbox, "sandbox", "auto", sandboxHelp)
+	f.StringVar(&o.Require, "require-sandbox", "", requireHelp)
 }
 
 func (o *RunOptions) check() error {

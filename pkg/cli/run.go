@@ -77,9 +77,9 @@ least as severe as fail-on (default: an error), 2 on a usage error.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Format, "format", "text", "output format: text or json")
 	fl.StringVar(&opts.ConfigPath, "config", "", "use this qbank.toml instead of the nearest one")
-	fl.StringVar(&opts.Python, "python", "", "Python interpreter (default: [sandbox] python, else python3 on PATH)")
-	fl.StringVar(&opts.Sandbox, "sandbox", "auto", "isolation: auto, full, basic or none")
-	fl.StringVar(&opts.Require, "require-sandbox", "", "fail (exit 2) unless this isolation level is reached: full, basic or none")
+	fl.StringVar(&opts.Python, "python", "", pythonHelp)
+	fl.StringVar(&opts.Sandbox, "sandbox", "auto", sandboxHelp)
+	fl.StringVar(&opts.Require, "require-sandbox", "", requireHelp)
 	return cmd
 }
 
