@@ -20,7 +20,9 @@ import (
 //
 // The uid is one no account uses (testUID), not nobody: at basic
 // RLIMIT_NPROC counts every process of the user machine-wide, and root's
-// full sandboxes (this suite's included) run snippets as host nobody.
+// full sandboxes (this suite's included) run snippets as host nobody. It
+// depends on the test process, so two test runs side by side (a developer's
+// and a CI job's) do not share one process limit.
 func TestAsUnprivilegedUser(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Logf("running as uid %d: this run is the unprivileged one", os.Geteuid())
@@ -45,6 +47,7 @@ func TestAsUnprivilegedUser(t *testing.T) {
 	tmp := filepath.Join(dir, "tmp")
 	os.Mkdir(tmp, 0o1777)
 	os.Chmod(tmp, 0o1777)
+	uid := testUID()
 	for _, mode := range []string{"", "basic"} {
 		name := mode
 		if name == "" {
@@ -62,11 +65,11 @@ func TestAsUnprivilegedUser(t *testing.T) {
 					cmd.Env = append(cmd.Env, "QBANK_REQUIRE_SANDBOX=full")
 				}
 			}
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: testUID, Gid: testUID, Groups: []uint32{}}}
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid, Groups: []uint32{}}}
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			err := cmd.Run()
-			t.Logf("as uid %d, mode %q:\n%s", testUID, name, tail(out.String(), 40))
+			t.Logf("as uid %d, mode %q:\n%s", uid, name, tail(out.String(), 40))
 			if err != nil {
 				t.Fatalf("unprivileged run failed: %v", err)
 			}
@@ -77,8 +80,9 @@ func TestAsUnprivilegedUser(t *testing.T) {
 	}
 }
 
-// testUID is the unprivileged uid (and gid) of TestAsUnprivilegedUser.
-const testUID = 61234
+// testUID is the unprivileged uid (and gid) of TestAsUnprivilegedUser: one
+// of 61000–62999, chosen by the test process's pid.
+func testUID() uint32 { return 61000 + uint32(os.Getpid()%2000) }
 
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
