@@ -11,18 +11,18 @@ import (
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/report"
 	"github.com/qbank-dev/qbank/pkg/rules"
-	"github.com/qbank-dev/qbank/pkg/sandbox"
 	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 )
 
 // hostileRunner answers every snippet with a hostile exception and
 // missing modules, as a snippet that names its own exception class could.
 type hostileRunner struct{}
 
-func (hostileRunner) Run(_ context.Context, _ sandbox.Job) (sandbox.Result, error) {
-	return sandbox.Result{
+func (hostileRunner) Run(_ context.Context, _ snippetio.Job) (snippetio.Result, error) {
+	return snippetio.Result{
 		Stdout: []byte("\x1b[2J\n::add-mask::x\n"),
-		Exception: &sandbox.Exception{
+		Exception: &snippetio.Exception{
 			Type:    "Boom\x1b]8;;https://evil.example/\x07\u202e",
 			Module:  "\n::stop-commands::tok",
 			Message: "msg\u0085\n##vso[task.setvariable variable=X]y\r::error::z",

@@ -9,8 +9,8 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/lint"
-	"github.com/qbank-dev/qbank/pkg/sandbox"
 	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
@@ -22,7 +22,7 @@ import (
 type ran struct {
 	q   *bank.Question
 	o   *snippet.Outcome
-	r   sandbox.Result
+	r   snippetio.Result
 	doc *tomltree.Document
 }
 
@@ -91,7 +91,7 @@ func show(s string) string {
 // with; the finding says where instead.
 var fileLineRe = regexp.MustCompile(`\s*\(<[^>]*>, line \d+\)$`)
 
-func excText(e *sandbox.Exception) string {
+func excText(e *snippetio.Exception) string {
 	name := snippet.QualifiedName(e)
 	if msg := fileLineRe.ReplaceAllString(e.Message, ""); msg != "" {
 		name += ": " + msg
@@ -107,7 +107,7 @@ func excText(e *sandbox.Exception) string {
 }
 
 // excSpan points at the snippet line that raised, or at the source.
-func excSpan(s ran, e *sandbox.Exception) lint.Span {
+func excSpan(s ran, e *snippetio.Exception) lint.Span {
 	if e.Where == "source" || e.Where == "" {
 		return sourceSpan(s.doc, s.q, e.Line, e.Col)
 	}
@@ -257,7 +257,7 @@ func mentions(text, name string) bool {
 
 // reportErrorKey checks that the keyed option names the raised exception
 // when exactly one option does.
-func reportErrorKey(p *lint.Pass, s ran, e *sandbox.Exception) {
+func reportErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 	q := s.q
 	keys := q.KeyIndexes()
 	if len(keys) != 1 {

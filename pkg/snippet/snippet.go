@@ -5,6 +5,11 @@
 // `qbank run` share. It also holds how an option is compared with what a
 // snippet printed (Compare, Normalize, Difference).
 //
+// It does not depend on the sandbox: jobs and results are the plain data
+// of package snippetio, and snippets run through a Runner (*sandbox.Pool
+// in qbank). So the lint engine and configuration, which hold outcomes,
+// stay free of the sandbox; a test in package config pins this.
+//
 // What runs, by expect:
 //   - "compiles" (the default): the source is compiled in the sandbox,
 //     never executed;
@@ -24,12 +29,12 @@ import (
 	"sync"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 )
 
 // Runner runs one snippet; *sandbox.Pool is the real one.
 type Runner interface {
-	Run(ctx context.Context, job sandbox.Job) (sandbox.Result, error)
+	Run(ctx context.Context, job snippetio.Job) (snippetio.Result, error)
 }
 
 // Options configure Run.
@@ -60,27 +65,27 @@ type Summary struct {
 }
 
 type task struct {
-	job  sandbox.Job
+	job  snippetio.Job
 	out  *Outcome
 	slot int
 }
 
 // Jobs returns the sandbox jobs a question's snippet needs, in seed order.
-func Jobs(q *bank.Question) []sandbox.Job {
+func Jobs(q *bank.Question) []snippetio.Job {
 	c := q.Code
 	if c == nil || c.Expect == "none" || c.Language != "python" {
 		return nil
 	}
-	job := sandbox.Job{
-		Mode: sandbox.Exec, Source: c.Source, Before: c.Before, After: c.After,
+	job := snippetio.Job{
+		Mode: snippetio.Exec, Source: c.Source, Before: c.Before, After: c.After,
 		Stdin: c.Stdin, Requires: c.Requires, SitePackages: len(c.Requires) > 0,
 	}
 	switch c.Expect {
 	case "compiles":
-		job.Mode = sandbox.Compile
-		return []sandbox.Job{job}
+		job.Mode = snippetio.Compile
+		return []snippetio.Job{job}
 	case "error":
-		return []sandbox.Job{job}
+		return []snippetio.Job{job}
 	case "value":
 		job.ValueOf = "_"
 		if c.Of != "" {
@@ -90,7 +95,7 @@ func Jobs(q *bank.Question) []sandbox.Job {
 	default:
 		return nil
 	}
-	jobs := []sandbox.Job{job}
+	jobs := []snippetio.Job{job}
 	if MayVary(c.Before + "\n" + c.Source + "\n" + c.After) {
 		second := job
 		second.HashSeed = 1
@@ -172,13 +177,13 @@ func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*Outc
 			sum.Snippets++
 			o := &Outcome{Python: opts.Python, Expect: q.Code.Expect}
 			outcomes[q.Index] = o
-			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != sandbox.Compile {
+			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != snippetio.Compile {
 				o.Skipped = true
 				o.NoSandbox = opts.Runner != nil
 				sum.Skipped++
 				continue
 			}
-			o.Runs = make([]sandbox.Result, len(jobs))
+			o.Runs = make([]snippetio.Result, len(jobs))
 			for i, j := range jobs {
 				tasks = append(tasks, &task{job: j, out: o, slot: i})
 			}
@@ -249,6 +254,6 @@ feed:
 // Cacheable reports whether a result may be reused: results that depend
 // on timing (killed by the wall clock) are run again next time, and a
 // result that tampered with the sandbox is never kept.
-func Cacheable(r sandbox.Result) bool {
+func Cacheable(r snippetio.Result) bool {
 	return r.Killed != "wall" && r.Tampered == ""
 }
