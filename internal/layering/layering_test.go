@@ -59,12 +59,13 @@ func TestLayering(t *testing.T) {
 		{pkg: "pkg/config", forbidden: []string{"pkg/sandbox", "pkg/rules", "pkg/linter"}, required: []string{"pkg/lint"}},
 		{pkg: "pkg/lint", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippet"}},
 		{pkg: "pkg/rules", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippetio"}},
-		{pkg: "pkg/snippet", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippetio"}},
+		{pkg: "pkg/snippet", only: []string{"pkg/snippet", "pkg/snippetio"}},
+		{pkg: "pkg/snippetrun", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippet"}},
 		{pkg: "pkg/snippetio", only: []string{"pkg/snippetio"}},
 		// The sandbox itself needs only its data, and the linter is
-		// where the two meet.
+		// where it meets the snippet runner.
 		{pkg: "pkg/sandbox", only: []string{"pkg/sandbox", "pkg/snippetio"}},
-		{pkg: "pkg/linter", required: []string{"pkg/sandbox", "pkg/snippet"}},
+		{pkg: "pkg/linter", required: []string{"pkg/sandbox", "pkg/snippetrun"}},
 	}
 	for _, tc := range tests {
 		t.Run(strings.ReplaceAll(tc.pkg, "/", "_"), func(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/report"
 	"github.com/qbank-dev/qbank/pkg/rules"
-	"github.com/qbank-dev/qbank/pkg/snippet"
 	"github.com/qbank-dev/qbank/pkg/snippetio"
+	"github.com/qbank-dev/qbank/pkg/snippetrun"
 )
 
 // hostileRunner answers every snippet with a hostile exception and
@@ -73,7 +73,7 @@ func TestSnippetFindingsEscaped(t *testing.T) {
 	for i, f := range files {
 		banks[i] = f.Bank
 	}
-	outs, _, err := snippet.Run(context.Background(), banks, snippet.Options{Runner: hostileRunner{}, Python: "Python 3"})
+	outs, _, err := snippetrun.Run(context.Background(), banks, snippetrun.Options{Runner: hostileRunner{}, Python: "Python 3"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,9 +14,10 @@ import (
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
-// The QB5xx rules compare what a snippet really did (package snippet ran it
-// in the sandbox, and its Outcome methods say what that was) with what the question claims. Each reads the outcome of
-// its question and reports one kind of disagreement.
+// The QB5xx rules compare what a snippet really did (package snippetrun ran
+// it in the sandbox, and the methods of its snippet.Outcome say what that
+// was) with what the question claims. Each reads the outcome of its
+// question and reports one kind of disagreement.
 
 // ran is a question whose snippet ran, with its outcome and first result.
 type ran struct {

@@ -26,7 +26,7 @@
 //
 // Job, Result, Exception, Limits and the modes are plain data defined in
 // package snippetio and named here by aliases, so code that only builds
-// jobs or reads results (package snippet, the lint engine, the rules) does
+// jobs or reads results (packages snippet and snippetrun, the lint engine, the rules) does
 // not import the sandbox. Their field names are a format: the snippet
 // cache stores results as JSON with them.
 //

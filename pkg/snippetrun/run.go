@@ -1,14 +1,7 @@
-// Package snippet proves code questions: it turns each question's Python
-// snippet into sandbox jobs, runs them (or takes the results from the
-// cache), and holds what happened as an Outcome, whose methods are the one
-// interpretation of a run that the QB5xx rules, the export verifier and
-// `qbank run` share. It also holds how an option is compared with what a
-// snippet printed (Compare, Normalize, Difference).
-//
-// It does not depend on the sandbox: jobs and results are the plain data
-// of package snippetio, and snippets run through a Runner (*sandbox.Pool
-// in qbank). So the lint engine and configuration, which hold outcomes,
-// stay free of the sandbox; a test in package config pins this.
+// Package snippetrun proves code questions: it turns each question's
+// Python snippet into sandbox jobs (Jobs), runs them through a Runner or
+// takes the results from the on-disk Cache, and returns what happened as
+// snippet.Outcome values, which package snippet interprets.
 //
 // What runs, by expect:
 //   - "compiles" (the default): the source is compiled in the sandbox,
@@ -19,7 +12,11 @@
 //     second time with PYTHONHASHSEED=1 when its output could depend on it
 //     (see MayVary), so a key that is right on one machine only is caught;
 //   - "none": nothing.
-package snippet
+//
+// It does not import the sandbox either: jobs and results are the plain
+// data of package snippetio, and *sandbox.Pool is the Runner qbank passes
+// in (package linter does).
+package snippetrun
 
 import (
 	"context"
@@ -29,6 +26,7 @@ import (
 	"sync"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 	"github.com/qbank-dev/qbank/pkg/snippetio"
 )
 
@@ -66,7 +64,7 @@ type Summary struct {
 
 type task struct {
 	job  snippetio.Job
-	out  *Outcome
+	out  *snippet.Outcome
 	slot int
 }
 
@@ -156,15 +154,15 @@ func stripStrings(code string) string {
 // of banks. Only questions for which opts.Select returns true run (all when
 // it is nil). Cancelling ctx stops handing out snippets and interrupts the
 // ones running; Run then returns ctx.Err().
-func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*Outcome, Summary, error) {
+func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*snippet.Outcome, Summary, error) {
 	var tasks []*task
 	var sum Summary
-	out := make([]map[int]*Outcome, len(banks))
+	out := make([]map[int]*snippet.Outcome, len(banks))
 	for bi, b := range banks {
 		if b == nil {
 			continue
 		}
-		outcomes := map[int]*Outcome{}
+		outcomes := map[int]*snippet.Outcome{}
 		out[bi] = outcomes
 		for _, q := range b.Questions {
 			if opts.Select != nil && !opts.Select(q) {
@@ -175,7 +173,7 @@ func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*Outc
 				continue
 			}
 			sum.Snippets++
-			o := &Outcome{Python: opts.Python, Expect: q.Code.Expect}
+			o := &snippet.Outcome{Python: opts.Python, Expect: q.Code.Expect}
 			outcomes[q.Index] = o
 			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != snippetio.Compile {
 				o.Skipped = true

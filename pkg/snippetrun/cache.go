@@ -1,4 +1,4 @@
-package snippet
+package snippetrun
 
 import (
 	"crypto/sha256"
