@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetrun"
 )
 
 // NewCmdCache builds `qbank cache dir|clean`.
@@ -23,7 +23,7 @@ directory. A second lint of an unchanged bank runs no snippet.`,
 		Short: "Print the cache directory",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := snippet.DefaultCacheDir()
+			dir, err := snippetrun.DefaultCacheDir()
 			if err != nil {
 				return &UsageError{Err: err}
 			}
@@ -36,11 +36,11 @@ directory. A second lint of an unchanged bank runs no snippet.`,
 		Short: "Remove every cached snippet result",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := snippet.DefaultCacheDir()
+			dir, err := snippetrun.DefaultCacheDir()
 			if err != nil {
 				return &UsageError{Err: err}
 			}
-			if err := (&snippet.Cache{Dir: dir}).Clean(); err != nil {
+			if err := (&snippetrun.Cache{Dir: dir}).Clean(); err != nil {
 				return fmt.Errorf("clean %s: %w", dir, err)
 			}
 			fmt.Fprintf(f.IO.ErrOut, "qbank: removed cached snippet results in %s\n", dir)

@@ -13,6 +13,11 @@
 // File.Snippets (set by package linter, which runs them); the user's
 // configuration — labels, severities, difficulty minimums — is the Config
 // of the Pass. Package linter is the pipeline around this engine.
+//
+// The engine does not depend on the sandbox: an outcome holds the plain
+// results of package snippetio, and only package linter opens a sandbox.
+// So configuration, which builds a Config, stays free of it too
+// (internal/layering pins this).
 package lint
 
 import (

@@ -7,7 +7,7 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/config"
 	"github.com/qbank-dev/qbank/pkg/sandbox"
-	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetrun"
 )
 
 // box is the sandbox of a Linter, opened on first need and kept.
@@ -87,8 +87,8 @@ func (b *box) open() (*sandbox.Pool, error) {
 }
 
 // options are the snippet options of one lint.
-func (b *box) options() (snippet.Options, error) {
-	opts := snippet.Options{}
+func (b *box) options() (snippetrun.Options, error) {
+	opts := snippetrun.Options{}
 	if b.opts.NoRun {
 		return opts, nil
 	}
@@ -107,10 +107,10 @@ func (b *box) options() (snippet.Options, error) {
 	if !b.opts.NoCache {
 		dir := b.opts.CacheDir
 		if dir == "" {
-			dir, err = snippet.DefaultCacheDir()
+			dir, err = snippetrun.DefaultCacheDir()
 		}
 		if err == nil {
-			opts.Cache = &snippet.Cache{Dir: dir}
+			opts.Cache = &snippetrun.Cache{Dir: dir}
 		}
 	}
 	return opts, nil
@@ -118,7 +118,7 @@ func (b *box) options() (snippet.Options, error) {
 
 // notes describe the snippets of a lint: the sandbox level and interpreter
 // and how many snippets were checked or not run.
-func (b *box) notes(sum snippet.Summary) []string {
+func (b *box) notes(sum snippetrun.Summary) []string {
 	if sum.Snippets == 0 {
 		return nil
 	}

@@ -6,7 +6,7 @@
 // One Lint call finds the bank files under the paths (package load: bank
 // detection, near misses, exclude), selects the ones to check
 // (--changed-since, --shard), runs their code snippets in the sandbox
-// (package snippet, cached), runs the rules (package rules on the engine of
+// (package snippetrun, cached), runs the rules (package rules on the engine of
 // package lint), applies the qbank:ignore suppressions and returns one
 // Result. The sandbox is opened on first need and kept: a Linter kept open
 // reuses its warm workers across lints. Cancelling the context stops the
@@ -41,7 +41,7 @@ type Options struct {
 	// NoRun runs no snippet: every one is reported as not run.
 	NoRun bool
 	// NoCache runs every snippet again instead of reusing cached results;
-	// CacheDir is the cache ("" means snippet.DefaultCacheDir).
+	// CacheDir is the cache ("" means snippetrun.DefaultCacheDir).
 	NoCache  bool
 	CacheDir string
 	// Python is the interpreter; "" means Config's [sandbox] python, else

@@ -18,6 +18,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetrun"
 )
 
 // unit is one file of a lint: a candidate found on disk, an in-memory
@@ -84,7 +85,7 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 	res := &Result{Skipped: map[string]string{}}
 	var (
 		mu       sync.Mutex
-		sum      snippet.Summary
+		sum      snippetrun.Summary
 		start    = time.Now()
 		ranAny   bool
 		out      = make([]checked, len(units))
@@ -354,30 +355,30 @@ func (l *Linter) keep(files, sel []*lint.File, cross []*lint.Rule, ds, suppresse
 // runSnippets runs a file's snippets (only those of the question ids in
 // only, when given) and hands the outcomes to it. ran reports whether the
 // sandbox was used.
-func (l *Linter) runSnippets(ctx context.Context, f *lint.File, only []string) (snippet.Summary, bool, error) {
+func (l *Linter) runSnippets(ctx context.Context, f *lint.File, only []string) (snippetrun.Summary, bool, error) {
 	if f.Bank == nil {
-		return snippet.Summary{}, false, nil
+		return snippetrun.Summary{}, false, nil
 	}
 	has := false
 	for _, q := range f.Bank.Questions {
-		if len(snippet.Jobs(q)) > 0 {
+		if len(snippetrun.Jobs(q)) > 0 {
 			has = true
 			break
 		}
 	}
 	if !has {
-		return snippet.Summary{}, false, nil
+		return snippetrun.Summary{}, false, nil
 	}
 	opts, err := l.box.options()
 	if err != nil {
-		return snippet.Summary{}, false, err
+		return snippetrun.Summary{}, false, err
 	}
 	if len(only) > 0 {
 		opts.Select = func(q *bank.Question) bool {
 			return slices.Contains(only, q.ID) || slices.Contains(only, q.FullID())
 		}
 	}
-	outs, sum, err := snippet.Run(ctx, []*bank.Bank{f.Bank}, opts)
+	outs, sum, err := snippetrun.Run(ctx, []*bank.Bank{f.Bank}, opts)
 	if err != nil {
 		return sum, false, err
 	}
@@ -389,7 +390,7 @@ func (l *Linter) runSnippets(ctx context.Context, f *lint.File, only []string) (
 type delta struct {
 	questions int
 	counts    Counts
-	sum       snippet.Summary
+	sum       snippetrun.Summary
 	skipped   map[string]string
 	// reusable: nothing in the file's result depends on the moment (a
 	// sandbox failure, a wall-clock kill), so a kept-open Linter may reuse
@@ -397,7 +398,7 @@ type delta struct {
 	reusable bool
 }
 
-func deltaOf(f *lint.File, questions int, sum snippet.Summary) delta {
+func deltaOf(f *lint.File, questions int, sum snippetrun.Summary) delta {
 	d := delta{questions: questions, sum: sum, skipped: map[string]string{}, reusable: true}
 	if f.Bank == nil {
 		return d
@@ -408,7 +409,7 @@ func deltaOf(f *lint.File, questions int, sum snippet.Summary) delta {
 			continue
 		}
 		for _, r := range o.Runs {
-			if !snippet.Cacheable(r) {
+			if !snippetrun.Cacheable(r) {
 				d.reusable = false
 			}
 		}
@@ -438,7 +439,7 @@ func deltaOf(f *lint.File, questions int, sum snippet.Summary) delta {
 
 // addTo adds the delta to a lint's result; reused, its snippet runs count
 // as coming from the cache. The caller holds the lock.
-func (d delta) addTo(res *Result, sum *snippet.Summary, reused bool) {
+func (d delta) addTo(res *Result, sum *snippetrun.Summary, reused bool) {
 	res.Counts.Questions += d.questions
 	c := &res.Counts
 	c.Verified += d.counts.Verified

@@ -11,18 +11,18 @@ import (
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/report"
 	"github.com/qbank-dev/qbank/pkg/rules"
-	"github.com/qbank-dev/qbank/pkg/sandbox"
-	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
+	"github.com/qbank-dev/qbank/pkg/snippetrun"
 )
 
 // hostileRunner answers every snippet with a hostile exception and
 // missing modules, as a snippet that names its own exception class could.
 type hostileRunner struct{}
 
-func (hostileRunner) Run(_ context.Context, _ sandbox.Job) (sandbox.Result, error) {
-	return sandbox.Result{
+func (hostileRunner) Run(_ context.Context, _ snippetio.Job) (snippetio.Result, error) {
+	return snippetio.Result{
 		Stdout: []byte("\x1b[2J\n::add-mask::x\n"),
-		Exception: &sandbox.Exception{
+		Exception: &snippetio.Exception{
 			Type:    "Boom\x1b]8;;https://evil.example/\x07\u202e",
 			Module:  "\n::stop-commands::tok",
 			Message: "msg\u0085\n##vso[task.setvariable variable=X]y\r::error::z",
@@ -73,7 +73,7 @@ func TestSnippetFindingsEscaped(t *testing.T) {
 	for i, f := range files {
 		banks[i] = f.Bank
 	}
-	outs, _, err := snippet.Run(context.Background(), banks, snippet.Options{Runner: hostileRunner{}, Python: "Python 3"})
+	outs, _, err := snippetrun.Run(context.Background(), banks, snippetrun.Options{Runner: hostileRunner{}, Python: "Python 3"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,20 +9,21 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/lint"
-	"github.com/qbank-dev/qbank/pkg/sandbox"
 	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
-// The QB5xx rules compare what a snippet really did (package snippet ran it
-// in the sandbox, and its Outcome methods say what that was) with what the question claims. Each reads the outcome of
-// its question and reports one kind of disagreement.
+// The QB5xx rules compare what a snippet really did (package snippetrun ran
+// it in the sandbox, and the methods of its snippet.Outcome say what that
+// was) with what the question claims. Each reads the outcome of its
+// question and reports one kind of disagreement.
 
 // ran is a question whose snippet ran, with its outcome and first result.
 type ran struct {
 	q   *bank.Question
 	o   *snippet.Outcome
-	r   sandbox.Result
+	r   snippetio.Result
 	doc *tomltree.Document
 }
 
@@ -91,7 +92,7 @@ func show(s string) string {
 // with; the finding says where instead.
 var fileLineRe = regexp.MustCompile(`\s*\(<[^>]*>, line \d+\)$`)
 
-func excText(e *sandbox.Exception) string {
+func excText(e *snippetio.Exception) string {
 	name := snippet.QualifiedName(e)
 	if msg := fileLineRe.ReplaceAllString(e.Message, ""); msg != "" {
 		name += ": " + msg
@@ -107,7 +108,7 @@ func excText(e *sandbox.Exception) string {
 }
 
 // excSpan points at the snippet line that raised, or at the source.
-func excSpan(s ran, e *sandbox.Exception) lint.Span {
+func excSpan(s ran, e *snippetio.Exception) lint.Span {
 	if e.Where == "source" || e.Where == "" {
 		return sourceSpan(s.doc, s.q, e.Line, e.Col)
 	}
@@ -257,7 +258,7 @@ func mentions(text, name string) bool {
 
 // reportErrorKey checks that the keyed option names the raised exception
 // when exactly one option does.
-func reportErrorKey(p *lint.Pass, s ran, e *sandbox.Exception) {
+func reportErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 	q := s.q
 	keys := q.KeyIndexes()
 	if len(keys) != 1 {

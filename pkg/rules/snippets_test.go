@@ -13,7 +13,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/sandbox"
-	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetrun"
 )
 
 func TestMain(m *testing.M) {
@@ -23,13 +23,13 @@ func TestMain(m *testing.M) {
 
 // runSnippets runs the snippets of files and hands the outcomes to them,
 // as package linter does.
-func runSnippets(t *testing.T, files []*lint.File, opts snippet.Options) snippet.Summary {
+func runSnippets(t *testing.T, files []*lint.File, opts snippetrun.Options) snippetrun.Summary {
 	t.Helper()
 	var banks []*bank.Bank
 	for _, f := range files {
 		banks = append(banks, f.Bank)
 	}
-	outs, sum, err := snippet.Run(context.Background(), banks, opts)
+	outs, sum, err := snippetrun.Run(context.Background(), banks, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestSnippetRules(t *testing.T) {
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			files := load.Banks([]string{path})
-			sum := runSnippets(t, files, snippet.Options{Runner: pool, Python: "Python " + pool.Interpreter().Version})
+			sum := runSnippets(t, files, snippetrun.Options{Runner: pool, Python: "Python " + pool.Interpreter().Version})
 			if sum.Failed > 0 {
 				t.Fatalf("sandbox failures: %+v", sum)
 			}
@@ -86,7 +86,7 @@ func TestSnippetRules(t *testing.T) {
 // passed: no QB5xx finding, and the summary counts them as skipped.
 func TestNoRunSkips(t *testing.T) {
 	files := load.Banks([]string{"../../testdata/snippets/output.toml"})
-	sum := runSnippets(t, files, snippet.Options{})
+	sum := runSnippets(t, files, snippetrun.Options{})
 	if sum.Skipped == 0 || sum.Executed != 0 {
 		t.Fatalf("summary %+v", sum)
 	}
@@ -122,7 +122,7 @@ func TestLargeSnippet(t *testing.T) {
 func TestCompileOnly(t *testing.T) {
 	pool := openPool(t)
 	files := load.Banks([]string{"../../testdata/snippets/compile.toml"})
-	sum := runSnippets(t, files, snippet.Options{Runner: pool, CompileOnly: true})
+	sum := runSnippets(t, files, snippetrun.Options{Runner: pool, CompileOnly: true})
 	if sum.Skipped == 0 || sum.Executed == 0 {
 		t.Fatalf("want some compiled and some skipped: %+v", sum)
 	}

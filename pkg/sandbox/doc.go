@@ -24,6 +24,12 @@
 //
 // Render snippet output with package safetext before showing it anywhere.
 //
+// Job, Result, Exception, Limits and the modes are plain data defined in
+// package snippetio and named here by aliases, so code that only builds
+// jobs or reads results (packages snippet and snippetrun, the lint engine, the rules) does
+// not import the sandbox. Their field names are a format: the snippet
+// cache stores results as JSON with them.
+//
 // # Architecture
 //
 // A Pool has Workers slots. Each slot lazily starts one zygote per hash seed:

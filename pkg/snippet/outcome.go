@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 )
 
 // Outcome is what running one question's snippet showed. Read it through
@@ -15,11 +15,11 @@ type Outcome struct {
 	// NoSandbox is set on a skipped outcome when the snippet was not run
 	// because no isolation is available (it could only be compiled).
 	NoSandbox bool
-	Runs      []sandbox.Result // one per hash seed tried; empty for expect = "none"
-	Err       error            // the sandbox failed (not the snippet)
-	Cached    int              // how many of Runs came from the cache
-	Python    string           // the interpreter, e.g. "Python 3.11.7"
-	Expect    string           // the question's expect when it ran
+	Runs      []snippetio.Result // one per hash seed tried; empty for expect = "none"
+	Err       error              // the sandbox failed (not the snippet)
+	Cached    int                // how many of Runs came from the cache
+	Python    string             // the interpreter, e.g. "Python 3.11.7"
+	Expect    string             // the question's expect when it ran
 }
 
 // Status says how far a snippet's check went.
@@ -33,7 +33,7 @@ const (
 	// Failed: the sandbox could not run it (not the snippet's fault).
 	Failed
 	// Tampered: the snippet changed the sandbox that runs other snippets,
-	// or forged its own report (sandbox.Result.Tampered); nothing it
+	// or forged its own report (snippetio.Result.Tampered); nothing it
 	// reported can be trusted.
 	Tampered
 	// Stopped: it hit a sandbox limit; nothing about its key is known.
@@ -95,21 +95,21 @@ func (o *Outcome) TamperedWith() string {
 }
 
 // First is the result of the first run (hash seed 0).
-func (o *Outcome) First() sandbox.Result {
+func (o *Outcome) First() snippetio.Result {
 	if len(o.Runs) == 0 {
-		return sandbox.Result{}
+		return snippetio.Result{}
 	}
 	return o.Runs[0]
 }
 
 // Exception is the exception of the first run, or nil.
-func (o *Outcome) Exception() *sandbox.Exception { return o.First().Exception }
+func (o *Outcome) Exception() *snippetio.Exception { return o.First().Exception }
 
 // Actual is what the snippet produced on its first run: the repr of the
 // value for expect = "value", else what it printed.
 func (o *Outcome) Actual() string { return actualOf(o.Expect, o.First()) }
 
-func actualOf(expect string, r sandbox.Result) string {
+func actualOf(expect string, r snippetio.Result) string {
 	if expect == "value" {
 		return r.Value
 	}
@@ -151,7 +151,7 @@ func (o *Outcome) Limit() string {
 
 // QualifiedName is an exception's type as a question names it: "Name" for
 // builtins and exceptions defined by the snippet, else "module.Name".
-func QualifiedName(e *sandbox.Exception) string {
+func QualifiedName(e *snippetio.Exception) string {
 	if e == nil {
 		return ""
 	}
@@ -163,7 +163,7 @@ func QualifiedName(e *sandbox.Exception) string {
 
 // ErrorMatches reports whether an exception is the one a question names
 // with error = want: "Name" or "module.Name"; "" accepts any.
-func ErrorMatches(want string, e *sandbox.Exception) bool {
+func ErrorMatches(want string, e *snippetio.Exception) bool {
 	return want == "" || want == e.Type || want == e.Module+"."+e.Type
 }
 

@@ -1,9 +1,7 @@
-// Package snippet proves code questions: it turns each question's Python
-// snippet into sandbox jobs, runs them (or takes the results from the
-// cache), and holds what happened as an Outcome, whose methods are the one
-// interpretation of a run that the QB5xx rules, the export verifier and
-// `qbank run` share. It also holds how an option is compared with what a
-// snippet printed (Compare, Normalize, Difference).
+// Package snippetrun proves code questions: it turns each question's
+// Python snippet into sandbox jobs (Jobs), runs them through a Runner or
+// takes the results from the on-disk Cache, and returns what happened as
+// snippet.Outcome values, which package snippet interprets.
 //
 // What runs, by expect:
 //   - "compiles" (the default): the source is compiled in the sandbox,
@@ -14,7 +12,11 @@
 //     second time with PYTHONHASHSEED=1 when its output could depend on it
 //     (see MayVary), so a key that is right on one machine only is caught;
 //   - "none": nothing.
-package snippet
+//
+// It does not import the sandbox either: jobs and results are the plain
+// data of package snippetio, and *sandbox.Pool is the Runner qbank passes
+// in (package linter does).
+package snippetrun
 
 import (
 	"context"
@@ -24,12 +26,13 @@ import (
 	"sync"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 )
 
 // Runner runs one snippet; *sandbox.Pool is the real one.
 type Runner interface {
-	Run(ctx context.Context, job sandbox.Job) (sandbox.Result, error)
+	Run(ctx context.Context, job snippetio.Job) (snippetio.Result, error)
 }
 
 // Options configure Run.
@@ -60,27 +63,27 @@ type Summary struct {
 }
 
 type task struct {
-	job  sandbox.Job
-	out  *Outcome
+	job  snippetio.Job
+	out  *snippet.Outcome
 	slot int
 }
 
 // Jobs returns the sandbox jobs a question's snippet needs, in seed order.
-func Jobs(q *bank.Question) []sandbox.Job {
+func Jobs(q *bank.Question) []snippetio.Job {
 	c := q.Code
 	if c == nil || c.Expect == "none" || c.Language != "python" {
 		return nil
 	}
-	job := sandbox.Job{
-		Mode: sandbox.Exec, Source: c.Source, Before: c.Before, After: c.After,
+	job := snippetio.Job{
+		Mode: snippetio.Exec, Source: c.Source, Before: c.Before, After: c.After,
 		Stdin: c.Stdin, Requires: c.Requires, SitePackages: len(c.Requires) > 0,
 	}
 	switch c.Expect {
 	case "compiles":
-		job.Mode = sandbox.Compile
-		return []sandbox.Job{job}
+		job.Mode = snippetio.Compile
+		return []snippetio.Job{job}
 	case "error":
-		return []sandbox.Job{job}
+		return []snippetio.Job{job}
 	case "value":
 		job.ValueOf = "_"
 		if c.Of != "" {
@@ -90,7 +93,7 @@ func Jobs(q *bank.Question) []sandbox.Job {
 	default:
 		return nil
 	}
-	jobs := []sandbox.Job{job}
+	jobs := []snippetio.Job{job}
 	if MayVary(c.Before + "\n" + c.Source + "\n" + c.After) {
 		second := job
 		second.HashSeed = 1
@@ -151,15 +154,15 @@ func stripStrings(code string) string {
 // of banks. Only questions for which opts.Select returns true run (all when
 // it is nil). Cancelling ctx stops handing out snippets and interrupts the
 // ones running; Run then returns ctx.Err().
-func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*Outcome, Summary, error) {
+func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*snippet.Outcome, Summary, error) {
 	var tasks []*task
 	var sum Summary
-	out := make([]map[int]*Outcome, len(banks))
+	out := make([]map[int]*snippet.Outcome, len(banks))
 	for bi, b := range banks {
 		if b == nil {
 			continue
 		}
-		outcomes := map[int]*Outcome{}
+		outcomes := map[int]*snippet.Outcome{}
 		out[bi] = outcomes
 		for _, q := range b.Questions {
 			if opts.Select != nil && !opts.Select(q) {
@@ -170,15 +173,15 @@ func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*Outc
 				continue
 			}
 			sum.Snippets++
-			o := &Outcome{Python: opts.Python, Expect: q.Code.Expect}
+			o := &snippet.Outcome{Python: opts.Python, Expect: q.Code.Expect}
 			outcomes[q.Index] = o
-			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != sandbox.Compile {
+			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != snippetio.Compile {
 				o.Skipped = true
 				o.NoSandbox = opts.Runner != nil
 				sum.Skipped++
 				continue
 			}
-			o.Runs = make([]sandbox.Result, len(jobs))
+			o.Runs = make([]snippetio.Result, len(jobs))
 			for i, j := range jobs {
 				tasks = append(tasks, &task{job: j, out: o, slot: i})
 			}
@@ -249,6 +252,6 @@ feed:
 // Cacheable reports whether a result may be reused: results that depend
 // on timing (killed by the wall clock) are run again next time, and a
 // result that tampered with the sandbox is never kept.
-func Cacheable(r sandbox.Result) bool {
+func Cacheable(r snippetio.Result) bool {
 	return r.Killed != "wall" && r.Tampered == ""
 }

@@ -1,9 +1,9 @@
-package snippet
+package snippetrun
 
 import (
 	"testing"
 
-	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 )
 
 // TestCacheKeepsOnlyTrustworthyResults: a result stopped by the wall clock
@@ -13,16 +13,16 @@ func TestCacheKeepsOnlyTrustworthyResults(t *testing.T) {
 	c := &Cache{Dir: t.TempDir()}
 	for _, tc := range []struct {
 		name string
-		r    sandbox.Result
+		r    snippetio.Result
 		keep bool
 	}{
-		{"ran", sandbox.Result{Stdout: []byte("1\n")}, true},
-		{"cpu", sandbox.Result{Killed: "cpu"}, true},
-		{"wall", sandbox.Result{Killed: "wall"}, false},
-		{"tampered", sandbox.Result{Stdout: []byte("B\n"), Tampered: "the zygote was changed: RLIMIT_AS"}, false},
+		{"ran", snippetio.Result{Stdout: []byte("1\n")}, true},
+		{"cpu", snippetio.Result{Killed: "cpu"}, true},
+		{"wall", snippetio.Result{Killed: "wall"}, false},
+		{"tampered", snippetio.Result{Stdout: []byte("B\n"), Tampered: "the zygote was changed: RLIMIT_AS"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			key := CacheKey("run", sandbox.Job{Source: tc.name})
+			key := CacheKey("run", snippetio.Job{Source: tc.name})
 			c.Put(key, tc.r)
 			got, ok := c.Get(key)
 			if ok != tc.keep {

@@ -1,4 +1,4 @@
-package snippet
+package snippetrun
 
 import (
 	"crypto/sha256"
@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/qbank-dev/qbank/pkg/sandbox"
+	"github.com/qbank-dev/qbank/pkg/snippetio"
 )
 
 // Cache keeps snippet results on disk, keyed by a hash of everything the
@@ -36,11 +36,11 @@ func DefaultCacheDir() (string, error) {
 }
 
 // CacheKey hashes a run's identity and a job.
-func CacheKey(runKey string, job sandbox.Job) string {
+func CacheKey(runKey string, job snippetio.Job) string {
 	h := sha256.New()
 	b, _ := json.Marshal(struct {
 		Run string
-		Job sandbox.Job
+		Job snippetio.Job
 	}{runKey, job})
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
@@ -52,17 +52,17 @@ func (c *Cache) path(key string) string {
 
 // Get returns a cached result. An entry that may not be reused (see
 // Cacheable: written by hand, or by an older qbank) is ignored.
-func (c *Cache) Get(key string) (sandbox.Result, bool) {
-	var r sandbox.Result
+func (c *Cache) Get(key string) (snippetio.Result, bool) {
+	var r snippetio.Result
 	b, err := os.ReadFile(c.path(key))
 	if err != nil || json.Unmarshal(b, &r) != nil || !Cacheable(r) {
-		return sandbox.Result{}, false
+		return snippetio.Result{}, false
 	}
 	return r, true
 }
 
 // Put stores a result, atomically (temporary file, then rename).
-func (c *Cache) Put(key string, r sandbox.Result) {
+func (c *Cache) Put(key string, r snippetio.Result) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return
