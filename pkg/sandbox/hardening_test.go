@@ -1,11 +1,8 @@
 package sandbox
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,23 +40,7 @@ func TestStdlibSmoke(t *testing.T) {
 			}
 			continue
 		}
-		cmd := exec.Command(p.Interpreter().Path, "-I", "-S", "-c", c.src)
-		cmd.Env = []string{"LANG=C.UTF-8", "PATH=/usr/bin:/bin"}
-		cmd.Dir = t.TempDir()
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		code := 0
-		if err := cmd.Run(); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) {
-				t.Fatal(err)
-			}
-			code = ee.ExitCode()
-		}
-		if !bytes.Equal(res.Stdout, stdout.Bytes()) || !bytes.Equal(res.Stderr, stderr.Bytes()) || res.ExitCode != code {
-			t.Errorf("%s:\n sandbox: exit %d stdout %q stderr %q\n python: exit %d stdout %q stderr %q",
-				c.name, res.ExitCode, res.Stdout, res.Stderr, code, stdout.Bytes(), stderr.Bytes())
-		}
+		checkParity(t, c.name, res, p.Interpreter().Path, c.src, t.TempDir())
 	}
 }
 

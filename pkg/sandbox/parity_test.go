@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os/exec"
 	"testing"
 )
@@ -39,22 +40,30 @@ func TestParityWithPythonC(t *testing.T) {
 		"print('é ü 世界')",
 	}
 	for _, src := range snippets {
-		res := run(t, p, Job{Mode: Exec, Source: src})
-		cmd := exec.Command(p.Interpreter().Path, "-I", "-S", "-c", src)
-		cmd.Env = []string{"LANG=C.UTF-8", "PATH=/usr/bin:/bin"}
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		code := 0
-		if err := cmd.Run(); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) {
-				t.Fatal(err)
-			}
-			code = ee.ExitCode()
+		checkParity(t, fmt.Sprintf("%q", src), run(t, p, Job{Mode: Exec, Source: src}), p.Interpreter().Path, src, "")
+	}
+}
+
+// checkParity compares a snippet's result in the sandbox with what
+// `python -I -S -c src` does in dir ("" for the current directory): the
+// same stdout, stderr and exit status, byte for byte.
+func checkParity(t *testing.T, name string, res Result, python, src, dir string) {
+	t.Helper()
+	cmd := exec.Command(python, "-I", "-S", "-c", src)
+	cmd.Env = []string{"LANG=C.UTF-8", "PATH=/usr/bin:/bin"}
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatal(err)
 		}
-		if !bytes.Equal(res.Stdout, stdout.Bytes()) || !bytes.Equal(res.Stderr, stderr.Bytes()) || res.ExitCode != code {
-			t.Errorf("%q:\n sandbox: exit %d stdout %q stderr %q\n python: exit %d stdout %q stderr %q",
-				src, res.ExitCode, res.Stdout, res.Stderr, code, stdout.Bytes(), stderr.Bytes())
-		}
+		code = ee.ExitCode()
+	}
+	if !bytes.Equal(res.Stdout, stdout.Bytes()) || !bytes.Equal(res.Stderr, stderr.Bytes()) || res.ExitCode != code {
+		t.Errorf("%s:\n sandbox: exit %d stdout %q stderr %q\n python: exit %d stdout %q stderr %q",
+			name, res.ExitCode, res.Stdout, res.Stderr, code, stdout.Bytes(), stderr.Bytes())
 	}
 }
