@@ -61,7 +61,7 @@ if [ -n "${BASE:-}" ]; then
   for _ in $(seq "$R"); do
     for b in base new; do
       bin="$work/qbank"; [ "$b" = base ] && bin="$work/qbank-base"
-      t0=$(now); "$bin" lint --no-cache --require-sandbox=full "$work/banks" >/dev/null; t1=$(now)
+      t0=$(now); "$bin" lint --no-cache --require-sandbox=full "$work/banks" >/dev/null 2>&1; t1=$(now)
       awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' >>"$work/t-$b"
     done
   done
