@@ -42,6 +42,17 @@ func TestStdlibSmoke(t *testing.T) {
 		}
 		checkParity(t, c.name, res, p.Interpreter().Path, c.src, t.TempDir())
 	}
+	// multiprocessing's pools and locks need POSIX semaphores in /dev/shm:
+	// a small private tmpfs at full; the host's, not writable, at basic
+	// (documented in the README).
+	src := "from multiprocessing import Pool\ntry:\n    with Pool(2) as pool:\n        print(pool.map(abs, [-1, 2, -3]))\nexcept PermissionError:\n    print('PermissionError')"
+	want := "[1, 2, 3]\n"
+	if p.Level() == LevelBasic {
+		want = "PermissionError\n"
+	}
+	if res := run(t, p, Job{Mode: Exec, Source: src}); string(res.Stdout) != want || res.Tampered != "" {
+		t.Errorf("multiprocessing at %s: stdout %q stderr %q tampered %q, want %q", p.Level(), res.Stdout, res.Stderr, res.Tampered, want)
+	}
 }
 
 // TestTamperedRerun changes its zygote where nothing stops it (level none
