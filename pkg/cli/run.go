@@ -275,7 +275,7 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 			Line: p.file.Position(q.Node.Start).Line, Expect: q.Code.Expect, Options: []RunOption{}, Findings: []lint.Diagnostic{}}
 		for _, d := range res.Diagnostics {
 			if d.File == p.file.Path && d.Question == q.FullID() && strings.HasPrefix(d.Code, "QB5") {
-				s.Findings = append(s.Findings, escapeDiagnostic(d))
+				s.Findings = append(s.Findings, report.EscapeDiagnostic(d, report.Data))
 			}
 		}
 		o := p.file.Outcome(q)
@@ -322,15 +322,10 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 	}
 	for _, d := range res.Diagnostics {
 		if banks[d.File] && d.Code == rules.DifficultyMinimum.Code {
-			out.Findings = append(out.Findings, escapeDiagnostic(d))
+			out.Findings = append(out.Findings, report.EscapeDiagnostic(d, report.Data))
 		}
 	}
 	return out
-}
-
-func escapeDiagnostic(d lint.Diagnostic) lint.Diagnostic {
-	d.File, d.Message, d.Hint, d.Question = safetext.EscapeString(d.File), safetext.EscapeString(d.Message), safetext.EscapeString(d.Hint), safetext.EscapeString(d.Question)
-	return d
 }
 
 func allFindings(out *RunOutput) []lint.Diagnostic {

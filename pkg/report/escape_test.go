@@ -12,9 +12,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/qbank-dev/qbank/internal/testtool"
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/report"
@@ -102,25 +102,11 @@ func checkFormat(t *testing.T, f *report.Format, color bool, in *report.Input) [
 	}
 	out := buf.Bytes()
 	text := string(out)
+	if why := testtool.LogUnsafe(text, color, f == report.GitHub); why != "" {
+		t.Fatalf("%s: %s", f.Name, why)
+	}
 	if color {
 		text = sgr.ReplaceAllString(text, "")
-	}
-	if !utf8.ValidString(text) {
-		t.Fatalf("%s: output is not valid UTF-8:\n%q", f.Name, text)
-	}
-	for _, r := range text {
-		if r < 0x20 && r != '\n' || safetext.Unsafe(r) && r >= 0x20 {
-			t.Fatalf("%s: output holds %U:\n%q", f.Name, r, text)
-		}
-	}
-	for _, line := range strings.Split(text, "\n") {
-		if l := strings.ToLower(line); strings.Contains(l, "##vso[") || strings.Contains(l, "##[") {
-			t.Fatalf("%s: a CI runner reads a logging command in %q", f.Name, line)
-		}
-		trimmed := strings.TrimLeftFunc(line, func(r rune) bool { return unicode.IsSpace(r) || r == 0xfeff || r == 0x200b })
-		if strings.HasPrefix(trimmed, "::") && !(f == report.GitHub && trimmed == line) {
-			t.Fatalf("%s: line starts a workflow command: %q", f.Name, line)
-		}
 	}
 	switch f {
 	case report.Concise:

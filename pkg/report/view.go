@@ -59,6 +59,22 @@ func Escape(s string, k Kind) string {
 	return safetext.EscapeString(s)
 }
 
+// EscapeDiagnostic returns d with every user-derived string (file, code,
+// rule, message, hint, question, related locations) escaped for a format of
+// kind k: for output that shows diagnostics outside a Format, such as
+// `qbank run`.
+func EscapeDiagnostic(d lint.Diagnostic, k Kind) lint.Diagnostic {
+	esc := func(s string) string { return Escape(s, k) }
+	e := d
+	e.File, e.Code, e.Rule, e.Message, e.Hint, e.Question = esc(d.File), esc(d.Code), esc(d.Rule), esc(d.Message), esc(d.Hint), esc(d.Question)
+	e.Related = nil
+	for _, r := range d.Related {
+		r.File, r.Message = esc(r.File), esc(r.Message)
+		e.Related = append(e.Related, r)
+	}
+	return e
+}
+
 // NewView escapes in for a format of kind k.
 func NewView(in *Input, k Kind) *View {
 	esc := func(s string) string { return Escape(s, k) }
@@ -74,14 +90,7 @@ func NewView(in *Input, k Kind) *View {
 	}
 	v.Diagnostics = make([]lint.Diagnostic, len(in.Diagnostics))
 	for i, d := range in.Diagnostics {
-		e := d
-		e.File, e.Code, e.Rule, e.Message, e.Hint, e.Question = esc(d.File), esc(d.Code), esc(d.Rule), esc(d.Message), esc(d.Hint), esc(d.Question)
-		e.Related = nil
-		for _, r := range d.Related {
-			r.File, r.Message = esc(r.File), esc(r.Message)
-			e.Related = append(e.Related, r)
-		}
-		v.Diagnostics[i] = e
+		v.Diagnostics[i] = EscapeDiagnostic(d, k)
 	}
 	v.Files = make([]ViewFile, len(in.Files))
 	for i, f := range in.Files {
