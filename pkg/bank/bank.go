@@ -21,7 +21,10 @@ type Bank struct {
 
 	ID, Title, Topic, Summary string
 	Tags, Takeaways           []string
-	Questions                 []*Question
+	// Match is the bank's default match level for code questions
+	// ("exact", "normal", "loose"); "" when not given.
+	Match     string
+	Questions []*Question
 }
 
 // Question is one [[question]] table.
@@ -63,11 +66,21 @@ type Code struct {
 	Output    string
 	HasOutput bool
 	Error     string
-	Of        string
-	Stdin     string
-	Before    string
-	After     string
-	Requires  []string
+	// Of is a Python expression evaluated after the run (expect = "value").
+	Of string
+	// Match caps how loosely an option may match: "exact", "normal" or
+	// "loose"; "" when not given (see MatchLevel).
+	Match string
+	// Run is "source" (the default) or "options": every option is code.
+	Run string
+	// Value is, with Run = "options" and expect = "value", the repr the
+	// keyed options evaluate to.
+	Value    string
+	HasValue bool
+	Stdin    string
+	Before   string
+	After    string
+	Requires []string
 }
 
 // Question types.
@@ -75,6 +88,22 @@ const (
 	Single   = "single"
 	Multiple = "multiple"
 )
+
+// MatchLevel is how loosely the question's options may match what its
+// code did: its code's match, else its bank's, else "loose".
+func (q *Question) MatchLevel() string {
+	switch {
+	case q.Code != nil && q.Code.Match != "":
+		return q.Code.Match
+	case q.Bank != nil && q.Bank.Match != "":
+		return q.Bank.Match
+	}
+	return "loose"
+}
+
+// OptionsAreCode reports whether the question's options are snippets
+// (run = "options").
+func (q *Question) OptionsAreCode() bool { return q.Code != nil && q.Code.Run == "options" }
 
 // FullID is the question's id qualified by its bank: "bank/question".
 func (q *Question) FullID() string {
@@ -135,6 +164,7 @@ func Decode(path string, doc *tomltree.Document) *Bank {
 		b.Summary = str(t.Get("summary"))
 		b.Tags = strs(t.Get("tags"))
 		b.Takeaways = strs(t.Get("takeaways"))
+		b.Match = str(t.Get("match"))
 	}
 	if qs := root.Get("question"); qs != nil && qs.Kind == tomltree.Array {
 		for i, qn := range qs.Items {
@@ -198,6 +228,9 @@ func decodeCode(n *tomltree.Node) *Code {
 		Output:   str(n.Get("output")),
 		Error:    str(n.Get("error")),
 		Of:       str(n.Get("of")),
+		Match:    str(n.Get("match")),
+		Run:      str(n.Get("run")),
+		Value:    str(n.Get("value")),
 		Stdin:    str(n.Get("stdin")),
 		Before:   str(n.Get("before")),
 		After:    str(n.Get("after")),
@@ -205,6 +238,12 @@ func decodeCode(n *tomltree.Node) *Code {
 	}
 	if o := n.Get("output"); o != nil && o.Kind == tomltree.String {
 		c.HasOutput = true
+	}
+	if v := n.Get("value"); v != nil && v.Kind == tomltree.String {
+		c.HasValue = true
+	}
+	if c.Run == "" {
+		c.Run = "source"
 	}
 	if c.Language == "" {
 		c.Language = "python"
