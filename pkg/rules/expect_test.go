@@ -1,0 +1,116 @@
+package rules_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/rules"
+	"github.com/qbank-dev/qbank/pkg/tomltree"
+)
+
+// question builds a one-question bank from its parts.
+func question(t *testing.T, prompt string, options []string, key, source, extra string) *bank.Question {
+	t.Helper()
+	var opts []string
+	for _, o := range options {
+		opts = append(opts, strconv.Quote(o))
+	}
+	src := fmt.Sprintf("[bank]\nid = \"b\"\ntitle = \"t\"\n\n[[question]]\nid = \"q\"\ndifficulty = \"easy\"\nprompt = %s\noptions = [%s]\nanswer = %q\n[question.code]\nsource = '''\n%s\n'''\n%s",
+		strconv.Quote(prompt), strings.Join(opts, ", "), key, source, extra)
+	doc, err := tomltree.Parse([]byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	return bank.Decode("b.toml", doc).Questions[0]
+}
+
+// TestSuggestExpect is QB518's table: realistic prompts, the options and
+// code they come with, and the expect the rule asks for ("" = no finding).
+func TestSuggestExpect(t *testing.T) {
+	loop := "for i in range(3):\n    print(i)"
+	div := "x = 10\ny = 0\nprint(x / y)"
+	acc := "total = 0\nfor n in [1, 2, 3]:\n    total += n"
+	fn := "def f(n):\n    return n * 2"
+	outs := []string{"0 1 2", "1 2 3", "0 1 2 3", "nothing"}
+	errs := []string{"ZeroDivisionError", "ValueError", "It prints inf", "It prints 0"}
+	nums := []string{"3", "6", "0", "None"}
+	tests := []struct {
+		prompt  string
+		options []string
+		key     string
+		source  string
+		extra   string
+		want    string
+	}{
+		// Output questions.
+		{"What does this code print?", outs, "A", loop, "", `expect = "output"`},
+		{"What will the following program output?", outs, "A", loop, "", `expect = "output"`},
+		{"What is the output of the following code?", outs, "A", loop, "", `expect = "output"`},
+		{"What's the output?", outs, "A", loop, "", `expect = "output"`},
+		{"What gets printed?", outs, "A", loop, "", `expect = "output"`},
+		{"What is printed when this snippet runs?", outs, "A", loop, "", `expect = "output"`},
+		{"What will be printed to the screen?", outs, "A", loop, "", `expect = "output"`},
+		{"Predict the output of this loop.", outs, "A", loop, "", `expect = "output"`},
+		{"What does `print(i)` display here?", outs, "A", loop, "", `expect = "output"`},
+		{"The loop starts at 0. What does it print?", outs, "A", loop, "", `expect = "output"`},
+		{"Which of the following is printed?", outs, "A", loop, "", `expect = "output"`},
+		{"What is the exact output?", outs, "A", loop, "", `expect = "output"`},
+		// Error questions: the keyed option names the exception.
+		{"What does this code print?", errs, "A", div, "", `expect = "error", error = "ZeroDivisionError"`},
+		{"What happens when this code is run?", errs, "A", div, "", `expect = "error", error = "ZeroDivisionError"`},
+		{"Which exception is raised?", errs, "A", div, "", `expect = "error", error = "ZeroDivisionError"`},
+		{"What error does the last line raise?", errs, "A", div, "", `expect = "error", error = "ZeroDivisionError"`},
+		{"What is the result?", []string{"ZeroDivisionError: division by zero", "inf", "0"}, "A", div, "", `expect = "error", error = "ZeroDivisionError"`},
+		{"What does `json.loads('x')` raise?", []string{"json.JSONDecodeError", "ValueError", "KeyError"}, "A", "import json\njson.loads('x')", "", `expect = "error", error = "json.JSONDecodeError"`},
+		{"What will this code output?", []string{"6", "It raises an error", "0"}, "B", div, "", `expect = "error"`},
+		{"Which exception stops the program?", []string{"division by zero", "bad index", "nothing"}, "A", div, "", `expect = "error"`},
+		// Value questions.
+		{"What is the value of `total` after the loop?", nums, "B", acc, "", `expect = "value", of = "total"`},
+		{"What is the value of total after this code runs?", nums, "B", acc, "", `expect = "value", of = "total"`},
+		{"What does `f(3)` return?", nums, "B", fn, "", `expect = "value", of = "f(3)"`},
+		{"What does `f(3)` evaluate to?", nums, "B", fn + "\nf(3)", "", `expect = "value"`},
+		{"What value does this expression evaluate to?", nums, "B", "1 + 2 + 3", "", `expect = "value"`},
+		{"What is `total` at the end?", nums, "B", acc, "", `expect = "value", of = "total"`},
+		// Other keys given without expect.
+		{"Pick one.", outs, "A", loop, "output = \"0 1 2\"", `expect = "output"`},
+		{"Pick one.", errs, "A", div, "error = \"ZeroDivisionError\"", `expect = "error", error = "ZeroDivisionError"`},
+		{"Pick one.", nums, "B", acc, "of = \"total\"", `expect = "value"`},
+		// No reliable expect: no finding.
+		{"Which line has a bug?", []string{"line 1", "line 2", "line 3"}, "B", loop, "", ""},
+		{"What does this code do?", []string{"It prints 0 to 2", "It prints 1 to 3"}, "A", loop, "", ""},
+		{"Is this valid syntax?", []string{"Yes", "No"}, "A", loop, "", ""},
+		{"How many times does the loop run?", nums, "A", loop, "", ""},
+		{"How many lines does this print?", nums, "A", loop, "", ""},
+		{"What is the last line printed?", outs, "A", loop, "", ""},
+		{"What would this print if we changed `range(3)` to `range(4)`?", outs, "C", loop, "", ""},
+		{"What should replace the blank to print 0 1 2?", []string{"range(3)", "range(1, 3)"}, "A", loop, "", ""},
+		{"Which snippet prints `[1, 2, 3]`?", []string{"print([1, 2, 3])", "print(1, 2, 3)"}, "A", loop, "", ""},
+		{"Why does this code print 0 first?", outs, "A", loop, "", ""},
+		{"What is the time complexity of this loop?", []string{"O(n)", "O(1)"}, "A", loop, "", ""},
+		{"Which exception should you catch here?", errs, "A", div, "", ""},
+		{"Which statement about this code is true?", outs, "A", loop, "", ""},
+		{"What is the value of `total` after the first iteration?", nums, "A", acc, "", ""},
+		{"What does this code print?", []string{"None of the above", "1 2 3"}, "A", loop, "", ""},
+		{"What happens when this code is run?", []string{"It prints 0 1 2", "It prints 1 2 3"}, "A", loop, "", ""},
+		{"What does this print?", errs, "A", "try:\n    1 / 0\nexcept Exception as e:\n    print(type(e).__name__)", "", `expect = "output"`},
+		{"What does this function return?", nums, "B", fn, "", ""},
+		{"What is the value of `len(nums)`?", nums, "A", "nums = [1, 2, 3]", "", ""},
+		{"What does this code print to stderr?", outs, "A", loop, "", ""},
+		{"Does this code print anything?", []string{"Yes", "No"}, "A", loop, "", ""},
+		{"What is the type of the value printed?", []string{"int", "str"}, "A", loop, "", ""},
+		{"What does the `print` function do?", []string{"Writes to stdout", "Returns a string"}, "A", loop, "", ""},
+		{"Which of these loops prints 0 1 2?", outs, "A", loop, "", ""},
+		{"What output would you expect if the list were empty?", outs, "D", loop, "", ""},
+		{"What is printed?", outs, "A", "x = 3\nx", "", ""}, // nothing prints: a REPL-style question
+		{"What does this code print?", []string{"ValueError", "TypeError"}, "A", loop, "expect = \"compiles\"", ""},
+	}
+	for _, tt := range tests {
+		q := question(t, tt.prompt, tt.options, tt.key, tt.source, tt.extra)
+		if got := rules.SuggestExpect(q); got != tt.want {
+			t.Errorf("%q (key %s) = %q, want %q", tt.prompt, tt.key, got, tt.want)
+		}
+	}
+}
