@@ -110,7 +110,7 @@ var (
 	}
 	// Prompts no run answers, or that ask about another program than the
 	// snippet (what-if, fill-in, which line, how many…).
-	vetoRe = regexp.MustCompile(`\bhow (?:many|often|long)\b|\b(?:first|last|second|third|final|next) (?:line|character|word|item|element|number|value)s? (?:printed|of (?:the )?output|in the output|output|displayed|shown)\b|\bon the (?:first|last|second|third|final) line\b|\bwhich (?:line|lines|snippet|code|option|version|function|statement|expression|loop|of these (?:snippets|lines|programs))\b|\bwhat line\b|\bline number\b|\bbug|\bwrong with\b|\bfix\b|\bwhy\b|\bvalid\b|\bstatements?\b|\bshould\b|\bcould\b|\bwould you\b|\breplace|\bblank\b|_{3,}|\bfill\b|\bmissing\b|\bcomplete\b|\bso that\b|\bin order to\b|\bto (?:print|output|display|return|raise)\b|\bexplain|\bdescribe|\bpurpose\b|\bbest\b|\bdifference\b|\bif (?:we|you|the|it|this|that|line)\b|\binstead\b|\bwithout\b|\bmodif|\bchang|\bremov|\badd(?:ed|ing)?\b|\bcomplexity\b|\bbig-o\b|\bo\(|\bstderr\b|\bfile\b|\blog\b|\btype of\b|\blength of\b|\bcatch|\bhandle|\bduring\b|\binside\b|\bbefore\b|\biteration\b|\bafter (?:the )?(?:first|second|third|\d+|line|one|two|three)\b|\bat line\b|\bmean\b|\bpossible\b|\bmight\b|\btrue\b|\bcorrect\b`)
+	vetoRe      = regexp.MustCompile(`\bhow (?:many|often|long)\b|\b(?:first|last|second|third|final|next) (?:line|character|word|item|element|number|value)s? (?:printed|of (?:the )?output|in the output|output|displayed|shown)\b|\bon the (?:first|last|second|third|final) line\b|\bwhich (?:line|lines|snippet|code|option|version|function|statement|expression|loop|of these (?:snippets|lines|programs))\b|\bwhat line\b|\bline number\b|\bbug|\bwrong with\b|\bfix\b|\bwhy\b|\bvalid\b|\bstatements?\b|\bshould\b|\bcould\b|\bwould you\b|\breplace|\bblank\b|_{3,}|\bfill\b|\bmissing\b|\bcomplete\b|\bso that\b|\bin order to\b|\bto (?:print|output|display|return|raise)\b|\bexplain|\bdescribe|\bpurpose\b|\bbest\b|\bdifference\b|\bif (?:we|you|the|it|this|that|line)\b|\binstead\b|\bwithout\b|\bmodif|\bchang|\bremov|\badd(?:ed|ing)?\b|\bcomplexity\b|\bbig-o\b|\bo\(|\bstderr\b|\bfile\b|\blog\b|\btype of\b|\blength of\b|\bcatch|\bhandle|\bduring\b|\binside\b|\bbefore\b|\biteration\b|\bafter (?:the )?(?:first|second|third|\d+|line|one|two|three)\b|\bat line\b|\bmean\b|\bpossible\b|\bmight\b|\btrue\b|\bcorrect\b`)
 	codeSpanRe  = regexp.MustCompile("`([^`]+)`")
 	identRe     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	callRe      = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\(.*\)$`)
@@ -274,7 +274,7 @@ func assigns(src, name string) bool {
 
 // defines reports whether the source defines a function or class name.
 func defines(src, name string) bool {
-	return regexp.MustCompile(`(?m)^\s*(?:async\s+)?(?:def|class)\s+` + regexp.QuoteMeta(name) + `\b`).MatchString(src) ||
+	return regexp.MustCompile(`(?m)^\s*(?:async\s+)?(?:def|class)\s+`+regexp.QuoteMeta(name)+`\b`).MatchString(src) ||
 		regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(name)+`\s*=\s*lambda\b`).MatchString(src)
 }
 
