@@ -117,6 +117,10 @@ func lintRun(opts *LintOptions) error {
 		Notes:   append(res.Notes, attentionNotes(res.Attention)...),
 		Skipped: res.Skipped,
 	}
+	if c := res.Counts; c.Snippets > 0 {
+		in.Snippets = &report.SnippetCounts{Total: c.Snippets, Verified: c.Verified, Compiled: c.Compiled,
+			NotRun: c.NotRun, Stopped: c.Stopped, Failed: c.Failed, Tampered: c.Tampered}
+	}
 	if err := writeReport(opts.IO, opts.Format, opts.Color, in); err != nil {
 		return err
 	}

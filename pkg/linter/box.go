@@ -117,8 +117,9 @@ func (b *box) options() (snippetrun.Options, error) {
 }
 
 // notes describe the snippets of a lint: the sandbox level and interpreter
-// and how many snippets were checked or not run.
-func (b *box) notes(sum snippetrun.Summary) []string {
+// and how many keys were verified by running, how many snippets were only
+// compiled, and how many were not checked.
+func (b *box) notes(sum snippetrun.Summary, c Counts) []string {
 	if sum.Snippets == 0 {
 		return nil
 	}
@@ -130,10 +131,35 @@ func (b *box) notes(sum snippetrun.Summary) []string {
 	if b.compileOnly != nil {
 		return []string{
 			fmt.Sprintf("sandbox: unavailable (%v)", b.compileOnly),
-			fmt.Sprintf("snippets: %d checked; %d compiled only, not run: their keys are unchecked (--sandbox=none runs them without isolation, for trusted content only)", sum.Snippets, sum.Skipped),
+			fmt.Sprintf("snippets: no key verified by running; %d compiled only, %d of them not run: their keys are unchecked (--sandbox=none runs them without isolation, for trusted content only)", sum.Snippets, sum.Skipped),
 		}
 	}
-	return []string{b.level(), fmt.Sprintf("snippets: %d checked", sum.Snippets)}
+	return []string{b.level(), SnippetLine(c)}
+}
+
+// SnippetLine is the report line that says how far the snippets of a lint
+// were checked: "snippets: 20 keys verified by running, 4 only compiled
+// (expect = "compiles")", then those stopped, failed or not run.
+func SnippetLine(c Counts) string {
+	keys := "keys"
+	if c.Verified == 1 {
+		keys = "key"
+	}
+	line := fmt.Sprintf("snippets: %d %s verified by running, %d only compiled (expect = \"compiles\")", c.Verified, keys, c.Compiled)
+	for _, x := range []struct {
+		n    int
+		what string
+	}{
+		{c.Stopped, "stopped by a limit or a missing module"},
+		{c.Failed, "not checked: sandbox failure"},
+		{c.Tampered, "tampered with the sandbox"},
+		{c.NotRun, "not run"},
+	} {
+		if x.n > 0 {
+			line += fmt.Sprintf(", %d %s", x.n, x.what)
+		}
+	}
+	return line
 }
 
 // level is the "sandbox: full, Python 3.11.7" line.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +252,47 @@ func TestRelint(t *testing.T) {
 	os.Remove("banks/b.toml")
 	if got := lintCodes(Path("banks")); got != "banks/a.toml QB301" || len(l.memo) != 1 {
 		t.Errorf("after removing b.toml: %s, memo %d", got, len(l.memo))
+	}
+}
+
+// TestSnippetCounts checks that the counts and the report line tell keys
+// verified by running from snippets only compiled: expect = "compiles" is
+// never counted as checked against its key.
+func TestSnippetCounts(t *testing.T) {
+	testtool.Require(t, "python3")
+	l := open(t, Options{NoCache: true})
+	inputs := []Input{
+		Source("a.toml", []byte(snippetBank("out", "for i in range(3): print(i)", "output", "A"))),
+		Source("b.toml", []byte(snippetBank("err", "1 / 0", "error", "A"))),
+		Source("c.toml", []byte(snippetBank("comp", "for i in range(3): print(i)", "compiles", "A"))),
+		Source("d.toml", []byte(snippetBank("none", "for each x: show it", "none", "A"))),
+	}
+	res, err := l.Lint(context.Background(), inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Counts
+	if c.Snippets != 3 || c.Verified != 2 || c.Compiled != 1 || c.NotRun+c.Stopped+c.Failed+c.Tampered != 0 {
+		t.Fatalf("counts %+v", c)
+	}
+	want := `snippets: 2 keys verified by running, 1 only compiled (expect = "compiles")`
+	if !slices.Contains(res.Notes, want) {
+		t.Errorf("notes %q lack %q", res.Notes, want)
+	}
+}
+
+func TestSnippetLine(t *testing.T) {
+	for _, tt := range []struct {
+		c    Counts
+		want string
+	}{
+		{Counts{Snippets: 24, Verified: 24}, `snippets: 24 keys verified by running, 0 only compiled (expect = "compiles")`},
+		{Counts{Snippets: 5, Verified: 1, Compiled: 4}, `snippets: 1 key verified by running, 4 only compiled (expect = "compiles")`},
+		{Counts{Snippets: 9, Verified: 3, Compiled: 1, Stopped: 2, Failed: 1, Tampered: 1, NotRun: 1},
+			`snippets: 3 keys verified by running, 1 only compiled (expect = "compiles"), 2 stopped by a limit or a missing module, 1 not checked: sandbox failure, 1 tampered with the sandbox, 1 not run`},
+	} {
+		if got := SnippetLine(tt.c); got != tt.want {
+			t.Errorf("SnippetLine(%+v) = %q, want %q", tt.c, got, tt.want)
+		}
 	}
 }

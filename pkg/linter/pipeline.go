@@ -235,7 +235,7 @@ func (l *Linter) Lint(ctx context.Context, inputs []Input) (*Result, error) {
 	}
 	res.Counts.Snippets, res.Counts.Executed, res.Counts.Cached = sum.Snippets, sum.Executed, sum.Cached
 
-	res.Notes = append(res.Notes, l.box.notes(sum)...)
+	res.Notes = append(res.Notes, l.box.notes(sum, res.Counts)...)
 	if changed != nil {
 		note := fmt.Sprintf("--changed-since %s: linted %d of %d banks", l.opts.ChangedSince, len(sel), len(files))
 		if why != "" {

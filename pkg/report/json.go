@@ -29,6 +29,8 @@ type jsonSummary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Infos     int `json:"infos"`
+	// Snippets is absent when the run had no snippet.
+	Snippets *SnippetCounts `json:"snippets,omitempty"`
 }
 
 func writeJSON(w io.Writer, v *View, _ Options) error {
@@ -36,7 +38,7 @@ func writeJSON(w io.Writer, v *View, _ Options) error {
 	r := jsonReport{
 		Version:     JSONVersion,
 		Tool:        v.Tool,
-		Summary:     jsonSummary{Files: len(v.Files), Questions: v.Questions, Errors: c.Errors, Warnings: c.Warnings, Infos: c.Infos},
+		Summary:     jsonSummary{Files: len(v.Files), Questions: v.Questions, Errors: c.Errors, Warnings: c.Warnings, Infos: c.Infos, Snippets: v.Snippets},
 		Notes:       v.Notes,
 		Diagnostics: v.Diagnostics,
 	}

@@ -71,6 +71,22 @@ type Input struct {
 	// (a snippet under --no-run) to the reason, so that formats with a
 	// notion of skipping (JUnit) never report it as passed.
 	Skipped map[string]string
+	// Snippets says how far the code snippets were checked; nil when the
+	// run had none.
+	Snippets *SnippetCounts
+}
+
+// SnippetCounts say how far the snippets of a run were checked: Verified
+// ran and their key was compared with what they did; Compiled were only
+// compiled (expect = "compiles"); the others were not checked.
+type SnippetCounts struct {
+	Total    int `json:"total"`
+	Verified int `json:"verified"`
+	Compiled int `json:"compiled"`
+	NotRun   int `json:"not_run"`
+	Stopped  int `json:"stopped"`
+	Failed   int `json:"failed"`
+	Tampered int `json:"tampered"`
 }
 
 // Tool names the program that made the report.

@@ -29,7 +29,8 @@ func sampleInput(t testing.TB) *report.Input {
 		t.Fatal("the sample should have findings")
 	}
 	return &report.Input{Diagnostics: res.Diagnostics, Files: res.Files, Questions: res.Questions,
-		Tool: report.Tool{Name: "qbank", Version: "test"}, Rules: rules.All()}
+		Tool: report.Tool{Name: "qbank", Version: "test"}, Rules: rules.All(),
+		Snippets: &report.SnippetCounts{Total: 3, Verified: 1, Compiled: 1, Stopped: 1}}
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -19,6 +19,8 @@ type View struct {
 	Questions   int
 	Tool        Tool
 	Notes       []string
+	// Snippets are the snippet counts (numbers only: nothing to escape).
+	Snippets *SnippetCounts
 	// Rules are the rules that ran: qbank's own text, not escaped.
 	Rules []*lint.Rule
 
@@ -80,6 +82,7 @@ func NewView(in *Input, k Kind) *View {
 	esc := func(s string) string { return Escape(s, k) }
 	v := &View{
 		Questions: in.Questions,
+		Snippets:  in.Snippets,
 		Tool:      Tool{Name: esc(in.Tool.Name), Version: esc(in.Tool.Version), URI: esc(in.Tool.URI)},
 		Rules:     in.Rules,
 		raw:       in.Diagnostics,
