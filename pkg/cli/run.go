@@ -209,6 +209,10 @@ func pickQuestions(targets []runTarget, files []*lint.File) ([]pickedQuestion, e
 	return out, nil
 }
 
+// compiledOnly is the summary of a snippet that compiled and, by its
+// expect, was not run.
+const compiledOnly = `compiled only, not run: expect = "compiles"`
+
 // RunOutput is what `qbank run` shows; `--format json` writes it as
 // described by schema/run.schema.json.
 type RunOutput struct {
@@ -291,7 +295,15 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 		if len(o.Runs) > 0 && o.Err == nil {
 			r := o.First()
 			str := func(b []byte) *string { v := safetext.Escape(b); return &v }
-			s.Stdout, s.Stderr = str(r.Stdout), str(r.Stderr)
+			if o.Status() == snippet.Compiled {
+				// Compiled only: there is no output to show, and no key was
+				// compared with anything.
+				if r.Exception == nil {
+					s.Summary = compiledOnly
+				}
+			} else {
+				s.Stdout, s.Stderr = str(r.Stdout), str(r.Stderr)
+			}
 			s.StdoutTruncated, s.StderrTruncated = r.StdoutTruncated, r.StderrTruncated
 			if e := r.Exception; e != nil {
 				s.Exception = &RunException{Name: safetext.Line(snippet.QualifiedName(e)), Module: safetext.Line(e.Module), Type: safetext.Line(e.Type),
@@ -353,6 +365,9 @@ func writeRunText(w io.Writer, out *RunOutput) {
 			fmt.Fprintln(w, s.Summary) // what it printed is not trusted
 		case s.Stdout == nil:
 			fmt.Fprintln(w, s.Summary)
+			if e := s.Exception; e != nil && e.CompileTime {
+				fmt.Fprintf(w, "exception (compile error): %s.%s: %s (line %d of the %s)\n", e.Module, e.Type, e.Message, e.Line, e.Where)
+			}
 		default:
 			section(w, "stdout", *s.Stdout, s.StdoutTruncated)
 			section(w, "stderr", *s.Stderr, s.StderrTruncated)
