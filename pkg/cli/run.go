@@ -7,7 +7,9 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/rules"
 	"github.com/qbank-dev/qbank/pkg/safetext"
 	"github.com/qbank-dev/qbank/pkg/snippet"
+	"github.com/qbank-dev/qbank/pkg/suggest"
 )
 
 // RunCmdOptions are the inputs of `qbank run`.
@@ -180,7 +183,7 @@ func pickQuestions(targets []runTarget, files []*lint.File) ([]pickedQuestion, e
 			}
 			if len(out) == n && !slices.ContainsFunc(out, func(p pickedQuestion) bool { return p.file == f }) {
 				if t.question != "" {
-					return nil, Usagef("%s has no question %q with code", t.path, t.question)
+					return nil, Usagef("%s has no question %q with code%s", t.path, t.question, nearestIDs(f.Bank, t.question))
 				}
 				return nil, Usagef("%s has no question with code", t.path)
 			}
@@ -212,6 +215,55 @@ func pickQuestions(targets []runTarget, files []*lint.File) ([]pickedQuestion, e
 // compiledOnly is the summary of a snippet that compiled and, by its
 // expect, was not run.
 const compiledOnly = `compiled only, not run: expect = "compiles"`
+
+// nearestIDs says, for an id that names no question with code in b, what
+// was probably meant: the question exists but has no code, or the nearest
+// ids of its questions with code, or (when none is near) all of them when
+// there are few.
+func nearestIDs(b *bank.Bank, id string) string {
+	full := strings.Contains(id, "/")
+	name := func(q *bank.Question) string {
+		if full {
+			return q.FullID()
+		}
+		return q.ID
+	}
+	type cand struct {
+		id   string
+		dist int
+	}
+	var cands []cand
+	for _, q := range b.Questions {
+		if name(q) == id {
+			return ": that question has no [question.code]"
+		}
+		if q.Code != nil && q.ID != "" {
+			cands = append(cands, cand{name(q), suggest.Distance(strings.ToLower(id), strings.ToLower(name(q)))})
+		}
+	}
+	limit := max(2, utf8.RuneCountInString(id)/3)
+	var near []string
+	slices.SortStableFunc(cands, func(a, b cand) int { return a.dist - b.dist })
+	for _, c := range cands {
+		lid, lc := strings.ToLower(id), strings.ToLower(c.id)
+		if (c.dist <= limit || len(lid) >= 3 && strings.Contains(lc, lid)) && len(near) < 3 {
+			near = append(near, strconv.Quote(c.id))
+		}
+	}
+	switch {
+	case len(near) > 0:
+		return "; did you mean " + strings.Join(near, " or ") + "?"
+	case len(cands) > 0 && len(cands) <= 10:
+		var all []string
+		for _, q := range b.Questions {
+			if q.Code != nil && q.ID != "" {
+				all = append(all, name(q))
+			}
+		}
+		return "; its questions with code are " + strings.Join(all, ", ")
+	}
+	return ""
+}
 
 // RunOutput is what `qbank run` shows; `--format json` writes it as
 // described by schema/run.schema.json.
