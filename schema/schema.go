@@ -12,6 +12,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,7 +249,7 @@ func (m *mapper) leaf(e *jsonschema.ValidationError, kw string) {
 		}
 		p := Problem{Kind: Invalid, Node: n, Pointer: e.InstanceLocation,
 			Message: fmt.Sprintf("%s is %q; it must be one of %s", what, n.Str, quoteAll(vals))}
-		if g := suggest.Closest(n.Str, vals); g != "" {
+		if g := closestValue(n.Str, vals); g != "" {
 			p.Hint = fmt.Sprintf("did you mean %q?", g)
 		}
 		m.add(p)
@@ -274,6 +276,9 @@ func (m *mapper) leaf(e *jsonschema.ValidationError, kw string) {
 			if up := strings.ToUpper(strings.TrimSpace(n.Str)); up != n.Str && len(up) <= 2 && up != "" {
 				p.Hint = fmt.Sprintf("did you mean %q?", up)
 			}
+			if ls := answerLetters(n.Str); len(ls) > 1 {
+				p.Hint = m.answerListHint(toks, ls)
+			}
 		}
 		m.add(p)
 	case "minLength":
@@ -283,6 +288,80 @@ func (m *mapper) leaf(e *jsonschema.ValidationError, kw string) {
 	default:
 		m.add(Problem{Kind: Invalid, Node: n, Pointer: e.InstanceLocation, Message: fmt.Sprintf("%s: %s", what, e.Message)})
 	}
+}
+
+// answerLetterSep separates the letters of "A, B", "A and C", "A/B".
+var answerLetterSep = regexp.MustCompile(`(?i)\s*(?:,|;|/|&|\+|\band\b|\s)\s*`)
+
+// answerLetters splits an answer written as several letters in one string
+// ("A, B", "A,B", "A and B", "a; c") into its letters, or returns nil.
+func answerLetters(s string) []string {
+	var out []string
+	for _, part := range answerLetterSep.Split(strings.TrimSpace(s), -1) {
+		if part == "" {
+			continue
+		}
+		if len(part) != 1 || !(part[0] >= 'A' && part[0] <= 'Z' || part[0] >= 'a' && part[0] <= 'z') {
+			return nil
+		}
+		out = append(out, strings.ToUpper(part))
+	}
+	return out
+}
+
+// answerListHint is the hint for several letters written in one string:
+// write a list (and, on a single-answer question, make it "multiple").
+func (m *mapper) answerListHint(toks []string, letters []string) string {
+	list := "[" + quoteAll(letters) + "]"
+	if len(toks) >= 2 && toks[0] == "question" {
+		if q, ok := m.doc.Lookup("/question/" + toks[1]); ok && q != nil {
+			if t := q.Get("type"); t == nil || t.Kind != tomltree.String || t.Str != bank.Multiple {
+				return fmt.Sprintf("a single-answer question has one key; for several, set type = \"multiple\" and write a list: answer = %s", list)
+			}
+		}
+	}
+	if len(toks) > 0 && isIndex(toks[len(toks)-1]) {
+		return fmt.Sprintf("one letter per item: answer = %s", list)
+	}
+	return fmt.Sprintf("write a list: answer = %s", list)
+}
+
+// synonyms are words authors write for an allowed value of expect or
+// type, for the "did you mean" of an enum.
+var synonyms = map[string]string{
+	"print": "output", "prints": "output", "printed": "output", "stdout": "output",
+	"raise": "error", "raises": "error", "raised": "error", "exception": "error", "throws": "error", "errors": "error",
+	"return": "value", "returns": "value", "result": "value", "evaluates": "value", "expression": "value",
+	"compile": "compiles", "syntax": "compiles",
+	"multi": "multiple", "many": "multiple", "several": "multiple", "checkbox": "multiple",
+	"one": "single", "radio": "single",
+}
+
+// closestValue suggests the allowed value an invalid one was meant to be:
+// the nearest by edit distance; else the one it abbreviates or spells out
+// ("multi", "multiple-choice" for "multiple"), if only one; else a known
+// synonym that is allowed ("prints" for "output").
+func closestValue(v string, vals []string) string {
+	if g := suggest.Closest(strings.TrimSpace(v), vals); g != "" {
+		return g
+	}
+	w := strings.ToLower(strings.TrimSpace(v))
+	var hits []string
+	for _, c := range vals {
+		lc := strings.ToLower(c)
+		if len(w) >= 3 && strings.HasPrefix(lc, w) || len(lc) >= 3 && strings.HasPrefix(w, lc) {
+			hits = append(hits, c)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0]
+	}
+	for _, word := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '_' || r == ' ' }) {
+		if g, ok := synonyms[word]; ok && slices.Contains(vals, g) {
+			return g
+		}
+	}
+	return ""
 }
 
 func isAnswerPointer(toks []string) bool {

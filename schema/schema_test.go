@@ -93,3 +93,63 @@ func TestSchemaIsDraft07(t *testing.T) {
 		t.Fatal("bank schema must declare draft-07 so editors (taplo) can use it")
 	}
 }
+
+func TestClosestValue(t *testing.T) {
+	types := []string{"single", "multiple"}
+	expects := []string{"output", "error", "compiles", "value", "none"}
+	for _, tt := range []struct {
+		v    string
+		vals []string
+		want string
+	}{
+		{"multi", types, "multiple"},
+		{"Multi", types, "multiple"},
+		{"multiple-choice", types, "multiple"},
+		{"multiple_choice", types, "multiple"},
+		{"singel", types, "single"},
+		{"single-choice", types, "single"},
+		{"mcq", types, ""},
+		{"outputs", expects, "output"},
+		{"prints", expects, "output"},
+		{"stdout", expects, "output"},
+		{"exception", expects, "error"},
+		{"raises", expects, "error"},
+		{"return", expects, "value"},
+		{"compile", expects, "compiles"},
+		{"comp", expects, "compiles"},
+		{"banana", expects, ""},
+	} {
+		if got := closestValue(tt.v, tt.vals); got != tt.want {
+			t.Errorf("closestValue(%q) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}
+
+// TestHints checks the hints of invalid values that nearly fit.
+func TestHints(t *testing.T) {
+	head := "[bank]\nid = \"b\"\ntitle = \"t\"\n\n[[question]]\nid = \"q\"\ndifficulty = \"easy\"\nprompt = \"p\"\noptions = [\"a\", \"b\", \"c\"]\n"
+	for _, tt := range []struct{ src, hint string }{
+		{"type = \"multiple\"\nanswer = \"A, B\"\n", `write a list: answer = ["A", "B"]`},
+		{"type = \"multiple\"\nanswer = \"A,C\"\n", `write a list: answer = ["A", "C"]`},
+		{"type = \"multiple\"\nanswer = \"a and b\"\n", `write a list: answer = ["A", "B"]`},
+		{"type = \"multiple\"\nanswer = [\"A, B\"]\n", `one letter per item: answer = ["A", "B"]`},
+		{"answer = \"A, B\"\n", `a single-answer question has one key; for several, set type = "multiple" and write a list: answer = ["A", "B"]`},
+		{"answer = \"a\"\n", `did you mean "A"?`},
+		{"answer = \"Alpha\"\n", `write the option's upper-case letter: "A" for the first option, "B" for the second…`},
+		{"type = \"multi\"\nanswer = \"A\"\n", `did you mean "multiple"?`},
+		{"answer = \"A\"\n[question.code]\nsource = \"print(1)\"\nexpect = \"outputs\"\n", `did you mean "output"?`},
+		{"answer = \"A\"\n[question.code]\nsource = \"print(1)\"\nexpect = \"raises\"\n", `did you mean "error"?`},
+	} {
+		doc, err := tomltree.Parse([]byte(head + tt.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := Check(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 1 || ps[0].Hint != tt.hint {
+			t.Errorf("%q: problems %+v, want one with hint %q", tt.src, ps, tt.hint)
+		}
+	}
+}

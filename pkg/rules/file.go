@@ -44,7 +44,7 @@ id = "loops"`,
 		if se == nil {
 			return
 		}
-		f := lint.Finding{Span: lint.Span{Start: se.Start, End: se.End}, Message: se.Msg}
+		f := lint.Finding{Span: lint.Span{Start: se.Start, End: se.End}, Message: se.Msg, Hint: se.Hint}
 		if se.Related >= 0 {
 			f.Related = &lint.RelatedFinding{Span: lint.Span{Start: se.Related, End: se.Related}, Message: "first defined here"}
 		}

@@ -16,6 +16,8 @@ import (
 type SyntaxError struct {
 	Start, End int    // byte offsets of the offending text
 	Msg        string // lower-case, no trailing period
+	// Hint says how to fix it, when there is something to say.
+	Hint string
 	// Related is the offset of an earlier definition that the error
 	// conflicts with, or -1.
 	Related int
@@ -97,7 +99,9 @@ func (b *builder) parserError(err error) error {
 		if msg == "" {
 			msg = "invalid TOML"
 		}
-		return &SyntaxError{Start: b.base + off, End: b.base + end, Related: -1, Msg: msg}
+		se := &SyntaxError{Start: b.base + off, End: b.base + end, Related: -1, Msg: msg}
+		explain(b.src, se)
+		return se
 	}
 	return &SyntaxError{Start: 0, End: 1, Related: -1, Msg: err.Error()}
 }
