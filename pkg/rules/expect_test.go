@@ -7,7 +7,10 @@ import (
 	"testing"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
+	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/load"
 	"github.com/qbank-dev/qbank/pkg/rules"
+	"github.com/qbank-dev/qbank/pkg/snippetrun"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
@@ -111,6 +114,32 @@ func TestSuggestExpect(t *testing.T) {
 		q := question(t, tt.prompt, tt.options, tt.key, tt.source, tt.extra)
 		if got := rules.SuggestExpect(q); got != tt.want {
 			t.Errorf("%q (key %s) = %q, want %q", tt.prompt, tt.key, got, tt.want)
+		}
+	}
+}
+
+// TestSnippetHints checks the hints of QB505 and QB507 when an exception
+// is the setup's fault: input() without stdin, a call the sandbox refuses.
+func TestSnippetHints(t *testing.T) {
+	pool := openPool(t)
+	files := load.Banks([]string{"../../testdata/snippets/hints.toml"})
+	runSnippets(t, files, snippetrun.Options{Runner: pool, Python: "Python " + pool.Interpreter().Version})
+	res := lint.Run(files, rules.All(), nil)
+	hints := map[string]string{}
+	for _, d := range res.Diagnostics {
+		hints[d.Question] = d.Hint
+	}
+	for id, want := range map[string]string{
+		"input-no-stdin":        `add stdin = "…\n" to [question.code]: the text input() reads, one line per call`,
+		"input-short-stdin":     "give stdin one line per input() call: it has fewer lines than the snippet reads",
+		"input-error":           `add stdin = "…\n" to [question.code]: the text input() reads, one line per call`,
+		"subprocess":            `the sandbox forbids running another program, so Python raises PermissionError in the sandbox: qbank cannot check this key; show the code without running it (expect = "compiles"), or ask about code that does not need it`,
+		"socket":                "the sandbox forbids network access, so Python raises PermissionError in the sandbox",
+		"real-permission-error": `fix the snippet, or ask about the error: expect = "error", error = "PermissionError"`,
+	} {
+		got, ok := hints["snippet-hints/"+id]
+		if !ok || !strings.HasPrefix(got, want) {
+			t.Errorf("%s: hint %q, want %q", id, got, want)
 		}
 	}
 }

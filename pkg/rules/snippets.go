@@ -353,10 +353,73 @@ no printed answer. If the question is about the error, use expect = "error".`,
 			if len(s.r.Stdout) > 0 {
 				msg += " after printing " + show(string(s.r.Stdout))
 			}
-			p.Report(lint.Finding{Span: excSpan(s, e), Question: s.q, Message: msg,
-				Hint: `fix the snippet, or ask about the error: expect = "error", error = "` + e.Type + `"`})
+			hint := `fix the snippet, or ask about the error: expect = "error", error = "` + e.Type + `"`
+			if why, fix := exceptionCause(c, e); why != "" {
+				msg += ": " + why
+				hint = fix
+			}
+			p.Report(lint.Finding{Span: excSpan(s, e), Question: s.q, Message: msg, Hint: hint})
 		}
 	},
+}
+
+// inputRe finds a call of input() in a snippet.
+var inputRe = regexp.MustCompile(`\binput\s*\(`)
+
+// exceptionCause explains an exception that is no mistake of the question's
+// code but of its setup: input() with no (or too little) stdin, or a call
+// the sandbox refuses. It returns why (for the message) and the fix, or "".
+func exceptionCause(c *bank.Code, e *snippetio.Exception) (why, fix string) {
+	switch {
+	case sandboxRefused(e):
+		what := refusedWhat(c, e)
+		return "the sandbox refused " + what,
+			fmt.Sprintf(`the sandbox forbids %s, so Python raises PermissionError in the sandbox: qbank cannot check this key; show the code without running it (expect = "compiles"), or ask about code that does not need it`, what)
+	case e.Type == "EOFError" && inputRe.MatchString(c.Before+"\n"+c.Source+"\n"+c.After):
+		if c.Stdin == "" {
+			return "input() found no stdin",
+				`add stdin = "…\n" to [question.code]: the text input() reads, one line per call`
+		}
+		return "input() read past the end of stdin",
+			"give stdin one line per input() call: it has fewer lines than the snippet reads"
+	}
+	return "", ""
+}
+
+// refusals name what the sandbox refuses, by the code that asks for it.
+var refusals = []struct {
+	re   *regexp.Regexp
+	what string
+}{
+	{regexp.MustCompile(`\b(?:subprocess|Popen|os\.(?:system|exec\w*|spawn\w*|popen|posix_spawn\w*))\b`), "running another program"},
+	{regexp.MustCompile(`\b(?:socket|urllib|http|requests|smtplib|ftplib|asyncio\.open_connection)\b`), "network access"},
+	{regexp.MustCompile(`\b(?:chmod|chown|lchown|utime|touch|setxattr|removexattr)\b`), "changing a file's mode, owner or times"},
+	{regexp.MustCompile(`\b(?:multiprocessing|shared_memory|Semaphore)\b`), "shared memory (multiprocessing)"},
+	{regexp.MustCompile(`\b(?:kill|killpg|ptrace|setpriority|sched_set\w*|prlimit)\b`), "control of other processes"},
+}
+
+// refusedWhat names what the sandbox refused, from the line that raised
+// (else the whole code), or "this call".
+func refusedWhat(c *bank.Code, e *snippetio.Exception) string {
+	code := c.Before + "\n" + c.Source + "\n" + c.After
+	if lines := strings.Split(c.Source, "\n"); e.Where == "source" && e.Line >= 1 && e.Line <= len(lines) {
+		code = lines[e.Line-1] + "\n" + code // the raising line first
+	}
+	best, at := "this call", -1
+	for _, r := range refusals {
+		if loc := r.re.FindStringIndex(code); loc != nil && (at < 0 || loc[0] < at) {
+			best, at = r.what, loc[0]
+		}
+	}
+	return best
+}
+
+// sandboxRefused reports whether e is the PermissionError of a call the
+// sandbox refuses: every refusal is EPERM ("[Errno 1] Operation not
+// permitted"), unlike a file the snippet may not open (EACCES, errno 13).
+func sandboxRefused(e *snippetio.Exception) bool {
+	return e != nil && e.Type == "PermissionError" && (e.Module == "builtins" || e.Module == "") &&
+		strings.HasPrefix(e.Message, "[Errno 1] ")
 }
 
 // ErrorNotRaised reports error questions whose code raises nothing.
@@ -398,9 +461,14 @@ never by reading what it prints.`,
 				continue
 			}
 			sp := excSpan(s, e)
+			msg := fmt.Sprintf("the snippet raises %s, not %s", excText(e), s.q.Code.Error)
+			hint := fmt.Sprintf("set error = %q if that is the point of the question, or fix the snippet", e.Type)
+			if why, fix := exceptionCause(s.q.Code, e); why != "" {
+				msg += ": " + why
+				hint = fix
+			}
 			p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "error")), Question: s.q,
-				Message: fmt.Sprintf("the snippet raises %s, not %s", excText(e), s.q.Code.Error),
-				Hint:    fmt.Sprintf("set error = %q if that is the point of the question, or fix the snippet", e.Type),
+				Message: msg, Hint: hint,
 				Related: &lint.RelatedFinding{Span: sp, Message: "raised here"}})
 		}
 	},
