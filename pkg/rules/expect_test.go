@@ -108,6 +108,18 @@ func TestSuggestExpect(t *testing.T) {
 		{"Which of these loops prints 0 1 2?", outs, "A", loop, "", ""},
 		{"What output would you expect if the list were empty?", outs, "D", loop, "", ""},
 		{"What is printed?", outs, "A", "x = 3\nx", "", ""}, // nothing prints: a REPL-style question
+		{"What does line 3 print?", outs, "A", loop, "", ""},
+		{"What does the function print when called with 3?", outs, "A", "def show(n):\n    print(n)", "", ""},
+		{"What is printed by the second `print`?", outs, "A", loop, "", ""},
+		{"What does this code print for the input `5`?", outs, "A", "n = int(input())\nprint(n)", "", ""},
+		{"What does this print on Python 2?", outs, "A", loop, "", ""},
+		{"What does `'abc'.upper()` return?", []string{"'ABC'", "'abc'"}, "A", "s = 'abc'", "", ""},
+		{"What does this code print?", []string{"ValueError: invalid literal for int() with base 10: 'x'", "x", "0"}, "A", "print(int('x'))", "", `expect = "error", error = "ValueError"`},
+		{"What does this code print?", []string{"It raises a TypeError", "ab", "a b"}, "A", "print('a' + 1)", "", `expect = "error", error = "TypeError"`},
+		{"Which exception is raised?", []string{"None, the code runs fine", "KeyError", "IndexError"}, "A", "d = {}\nprint(d.get('k'))", "", ""},
+		{"What is the value of `result`?", nums, "B", "result = sum([1, 2, 3])", "", `expect = "value", of = "result"`},
+		{"What is the final value of `count`?", nums, "A", "count = 0\nfor c in 'abc':\n    count += 1", "", `expect = "value", of = "count"`},
+		{"What is the value of `y`?", nums, "A", "x = 3", "", ""}, // y is not assigned: no reliable of
 		{"What does this code print?", []string{"ValueError", "TypeError"}, "A", loop, "expect = \"compiles\"", ""},
 	}
 	for _, tt := range tests {
