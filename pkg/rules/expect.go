@@ -83,8 +83,8 @@ var (
 
 	// Prompts that ask about the snippet's printed output.
 	outputRes = []*regexp.Regexp{
-		regexp.MustCompile(`\bwhat(?:'s| is| will be| would be| gets| get| does| do)? ?(?:printed|output|displayed)\b`),
 		regexp.MustCompile(`\bwhat (?:does|will|would|do|did)\b[^.?!]*\b(?:print|output|display)\b`),
+		regexp.MustCompile(`\bwhat(?:'s| is| will be| would be| gets| get| does| do)? ?(?:printed|output|displayed)\b`),
 		regexp.MustCompile(`\b(?:what|which)(?: of the following)?(?:'s| is| will be| would be) the (?:exact |expected |correct )?output\b`),
 		regexp.MustCompile(`\bwhich of the following (?:is|will be|gets) (?:printed|displayed)\b`),
 		regexp.MustCompile(`\bpredict the output\b`),
@@ -108,9 +108,8 @@ var (
 		regexp.MustCompile(`\bwhat value (?:is|does|will)\b`),
 		regexp.MustCompile("\\bwhat(?:'s| is| will be) `[^`]+` (?:after|at the end|when the code|once)\\b"),
 	}
-	// Prompts no run answers, or that ask about another program than the
-	// snippet (what-if, fill-in, which line, how many…).
-	vetoRe      = regexp.MustCompile(`\bhow (?:many|often|long)\b|\b(?:first|last|second|third|final|next) (?:line|character|word|item|element|number|value)s? (?:printed|of (?:the )?output|in the output|output|displayed|shown)\b|\bon the (?:first|last|second|third|final) line\b|\bwhich (?:line|lines|snippet|code|option|version|function|statement|expression|loop|of these (?:snippets|lines|programs))\b|\bwhat line\b|\bline number\b|\bbug|\bwrong with\b|\bfix\b|\bwhy\b|\bvalid\b|\bstatements?\b|\bshould\b|\bcould\b|\bwould you\b|\breplace|\bblank\b|_{3,}|\bfill\b|\bmissing\b|\bcomplete\b|\bso that\b|\bin order to\b|\bto (?:print|output|display|return|raise)\b|\bexplain|\bdescribe|\bpurpose\b|\bbest\b|\bdifference\b|\bif (?:we|you|the|it|this|that|line)\b|\binstead\b|\bwithout\b|\bmodif|\bchang|\bremov|\badd(?:ed|ing)?\b|\bcomplexity\b|\bbig-o\b|\bo\(|\bstderr\b|\bfile\b|\blog\b|\btype of\b|\blength of\b|\bcatch|\bhandle|\bduring\b|\binside\b|\bbefore\b|\biteration\b|\bafter (?:the )?(?:first|second|third|\d+|line|one|two|three)\b|\bat line\b|\b(?:first|second|third|fourth|fifth)\b|\bline \d+\b|\bcalled with\b|\bwhen (?:called|passed|given)\b|\bfor (?:the )?input\b|\bon (?:python ?2|windows)\b|\bmean\b|\bpossible\b|\bmight\b|\btrue\b|\bcorrect\b`)
+	// partialRe asks about a part of the output ("the last line printed").
+	partialRe   = regexp.MustCompile(`\b(?:last|final|next) (?:line|character|word|item|element|number|value)s? (?:printed|of (?:the )?output|in the output|output|displayed|shown)\b|\bon the (?:last|final) line\b`)
 	codeSpanRe  = regexp.MustCompile("`([^`]+)`")
 	identRe     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	callRe      = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\(.*\)$`)
@@ -118,6 +117,79 @@ var (
 	// noAnswerRe are keyed options that no run can be compared with.
 	noAnswerRe = regexp.MustCompile(`(?i)^\s*(?:none of (?:the|these)(?: above)?|all of (?:the|these)(?: above)?|it depends|nothing|no output|it runs forever|infinite loop|an infinite loop|undefined|unknown)\s*\.?\s*$`)
 )
+
+// vetoWords and vetoPhrases mark prompts no run answers, or that ask about
+// another program than the snippet: what-if, fill-in, which line, how many,
+// a part of the output. A word ending in "*" is a stem.
+var (
+	vetoWords = strings.Fields(`why valid statement statements should could blank fill missing complete explain* describ*
+		purpose best difference instead without modif* chang* remov* replac* add added adding complexity big-o stderr
+		file files log logs catch* caught handl* during inside before iteration iterations mean means possible might true
+		correct first second third fourth fifth fix fixes bug* wrong`)
+	vetoPhrases = []string{"how many", "how often", "how long", "which line", "which lines", "which snippet", "which code",
+		"which option", "which version", "which function", "which expression", "which loop",
+		"which of these snippets", "which of these lines", "which of these programs", "what line", "line number",
+		"so that", "in order to", "to print", "to output", "to display", "to return", "to raise", "would you",
+		"if we", "if you", "if the", "if it", "if this", "if that", "if line", "type of", "length of", "at line",
+		"called with", "when called", "when passed", "when given", "for the input", "for input", "on python", "on windows",
+		"after one", "after two", "after three"}
+)
+
+// paddedVetoPhrases are the phrases with a space at each end, to match
+// whole words.
+var paddedVetoPhrases = func() []string {
+	out := make([]string, len(vetoPhrases))
+	for i, p := range vetoPhrases {
+		out[i] = " " + p + " "
+	}
+	return out
+}()
+
+// vetoed reports whether a prompt (lower case, code spans blanked) asks
+// something no run of the snippet answers.
+func vetoed(prompt string) bool {
+	if strings.Contains(prompt, "___") || strings.Contains(prompt, "o(") || hasAny(prompt, "last", "final", "next") && partialRe.MatchString(prompt) {
+		return true
+	}
+	words := strings.FieldsFunc(prompt, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '\'')
+	})
+	for i, w := range words {
+		for _, v := range vetoWords {
+			if w == v || strings.HasSuffix(v, "*") && strings.HasPrefix(w, v[:len(v)-1]) {
+				return true
+			}
+		}
+		if w == "line" && i+1 < len(words) && words[i+1][0] >= '0' && words[i+1][0] <= '9' {
+			return true // "line 3"
+		}
+	}
+	joined := " " + strings.Join(words, " ") + " "
+	for _, p := range paddedVetoPhrases {
+		if strings.Contains(joined, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// cues are the word parts without which no prompt asks what the code
+// does: most prompts are let go by this check alone.
+var cues = []string{"print", "output", "display", "error", "exception", "rais", "throw", "happen", "result", "outcome",
+	"value", "return", "evaluat", "hold", "contain", "content", "`"}
+
+func hasCue(prompt string) bool { return hasAny(prompt, cues...) }
+
+// hasAny reports whether s contains one of the parts: a cheap test before
+// the regular expressions.
+func hasAny(s string, parts ...string) bool {
+	for _, p := range parts {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
 
 func anyMatch(res []*regexp.Regexp, s string) bool {
 	for _, re := range res {
@@ -152,12 +224,17 @@ func suggestExpect(q *bank.Question) (expectSuggestion, bool) {
 	prompt := strings.ToLower(strings.Join(strings.Fields(q.Prompt), " "))
 	// Words inside code spans do not count for the wording: `print(x)`
 	// is not a question about printing.
-	words := codeSpanRe.ReplaceAllString(prompt, "`…`")
-	if vetoRe.MatchString(words) || noAnswerRe.MatchString(key) {
+	if !hasCue(prompt) {
 		return expectSuggestion{}, false
 	}
-	asksError, asksOutput, asksValue := anyMatch(errorRes, words), anyMatch(outputRes, words), anyMatch(valueRes, words)
-	happens := anyMatch(happensRes, words)
+	words := codeSpanRe.ReplaceAllString(prompt, "`…`")
+	if vetoed(words) || noAnswerRe.MatchString(key) {
+		return expectSuggestion{}, false
+	}
+	asksError := hasAny(words, "error", "exception", "rais", "throw") && anyMatch(errorRes, words)
+	asksOutput := hasAny(words, "print", "output", "display") && anyMatch(outputRes, words)
+	asksValue := hasAny(words, "value", "return", "evaluat", "hold", "contain", "content", "`") && anyMatch(valueRes, words)
+	happens := hasAny(words, "happen", "result", "outcome") && anyMatch(happensRes, words)
 	if !asksError && !asksOutput && !asksValue && !happens {
 		return expectSuggestion{}, false
 	}
@@ -262,14 +339,75 @@ func contains(xs []string, x string) bool {
 var printRe = regexp.MustCompile(`\b(?:print|pprint|write|display)\s*\(`)
 
 // printsSomething reports whether the source has a call that prints.
-func printsSomething(src string) bool { return printRe.MatchString(src) }
+func printsSomething(src string) bool {
+	return hasAny(src, "print", "write", "display") && printRe.MatchString(src)
+}
 
-// assigns reports whether the source binds name at the start of a line:
-// name = …, name += …, a, name = …, for name in …, def name, import name.
+// assigns reports whether the source binds or changes name on one of its
+// lines: name = …, name += …, a, name = …, name: int = …, name[0] = …,
+// for name in …, def name, class name, import name, name.append(…).
 func assigns(src, name string) bool {
-	q := regexp.QuoteMeta(name)
-	re := regexp.MustCompile(`(?m)^\s*(?:(?:[A-Za-z_][A-Za-z0-9_]*\s*,\s*)*` + q + `\s*(?:,\s*[A-Za-z_][A-Za-z0-9_]*\s*)*(?::[^=\n]*)?(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=[^=]|for\s+(?:[A-Za-z_][A-Za-z0-9_]*\s*,\s*)*` + q + `\b|(?:def|class)\s+` + q + `\b|import\s+` + q + `\b|` + q + `\.(?:append|extend|insert|pop|remove|add|update|sort|reverse|clear)\()`)
-	return re.MatchString(src)
+	if !strings.Contains(src, name) {
+		return false
+	}
+	for _, line := range strings.Split(src, "\n") {
+		t := strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(t, "for "); ok {
+			if targets, _, ok := strings.Cut(rest, " in "); ok && hasName(targets, name) {
+				return true
+			}
+			continue
+		}
+		for _, kw := range []string{"def ", "class ", "import "} {
+			if rest, ok := strings.CutPrefix(t, kw); ok && hasName(strings.SplitN(rest, "(", 2)[0], name) {
+				return true
+			}
+		}
+		if rest, ok := strings.CutPrefix(t, name+"."); ok {
+			for _, m := range []string{"append(", "extend(", "insert(", "pop(", "remove(", "add(", "update(", "sort(", "reverse(", "clear("} {
+				if strings.HasPrefix(rest, m) {
+					return true
+				}
+			}
+		}
+		if lhs, ok := assignmentTarget(t); ok && hasName(lhs, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// assignmentTarget returns the left-hand side of an assignment statement
+// (plain, augmented or annotated), without its operator.
+func assignmentTarget(t string) (string, bool) {
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '\'', '"', '#':
+			return "", false // a string or a comment comes first
+		case '(':
+			if i > 0 {
+				return "", false // a call comes first
+			}
+		case ':':
+			return t[:i], strings.Contains(t[i:], "=") // name: int = …
+		case '=':
+			if i+1 < len(t) && t[i+1] == '=' || i > 0 && strings.IndexByte("=<>!", t[i-1]) >= 0 && (i < 2 || t[i-2] != t[i-1]) {
+				return "", false // a comparison
+			}
+			return strings.TrimRight(t[:i], "+-*/%&|^@<> "), i > 0
+		}
+	}
+	return "", false
+}
+
+// hasName reports whether name is one of the names in a target list.
+func hasName(targets, name string) bool {
+	for _, f := range strings.FieldsFunc(targets, func(r rune) bool { return strings.ContainsRune(" ,()[]*", r) }) {
+		if f == name {
+			return true
+		}
+	}
+	return false
 }
 
 // defines reports whether the source defines a function or class name.

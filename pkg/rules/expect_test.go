@@ -2,6 +2,9 @@ package rules_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +18,7 @@ import (
 )
 
 // question builds a one-question bank from its parts.
-func question(t *testing.T, prompt string, options []string, key, source, extra string) *bank.Question {
+func question(t testing.TB, prompt string, options []string, key, source, extra string) *bank.Question {
 	t.Helper()
 	var opts []string
 	for _, o := range options {
@@ -153,5 +156,74 @@ func TestSnippetHints(t *testing.T) {
 		if !ok || !strings.HasPrefix(got, want) {
 			t.Errorf("%s: hint %q, want %q", id, got, want)
 		}
+	}
+}
+
+// BenchmarkForgottenExpect lints 1,000 code questions that leave expect
+// out (QB518's worst case: it reads every prompt), with every rule and
+// without QB518, side by side, without running snippets.
+func BenchmarkForgottenExpect(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("[bank]\nid = \"bench\"\ntitle = \"Bench\"\n")
+	prompts := []string{"What does this code print?", "Which line has a bug?", "What is the value of `total` after the loop?", "What happens when this code is run?"}
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&src, "\n[[question]]\nid = \"q%d\"\ndifficulty = \"easy\"\nprompt = %q\noptions = [\"0 1 2\", \"ZeroDivisionError\", \"6\"]\nanswer = \"A\"\n[question.code]\nsource = '''\ntotal = 0\nfor i in range(3):\n    total += i\n    print(i)\n'''\n", i, prompts[i%len(prompts)])
+	}
+	path := filepath.Join(b.TempDir(), "bench.toml")
+	if err := os.WriteFile(path, []byte(src.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	all := rules.All()
+	without := slices.DeleteFunc(slices.Clone(all), func(r *lint.Rule) bool { return r == rules.ForgottenExpect })
+	for _, bb := range []struct {
+		name  string
+		rules []*lint.Rule
+	}{{"all-rules", all}, {"without-QB518", without}} {
+		b.Run(bb.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				files := load.Banks([]string{path})
+				lint.Run(files, bb.rules, nil)
+			}
+		})
+	}
+}
+
+func TestAssigns(t *testing.T) {
+	for _, tt := range []struct {
+		src, name string
+		want      bool
+	}{
+		{"x = 1", "x", true},
+		{"x += 1", "x", true},
+		{"x //= 2", "x", true},
+		{"x <<= 2", "x", true},
+		{"a, x = 1, 2", "x", true},
+		{"(a, x) = 1, 2", "x", true},
+		{"x: int = 3", "x", true},
+		{"x[0] = 3", "x", true},
+		{"for i, x in enumerate(y):\n    pass", "x", true},
+		{"def x():\n    pass", "x", true},
+		{"import x", "x", true},
+		{"x.append(3)", "x", true},
+		{"xs = 1", "x", false},
+		{"print(x == 1)", "x", false},
+		{"if x == 1:\n    pass", "x", false},
+		{"y = x", "x", false},
+		{"f(x=1)", "x", false},
+		{"print('x = 1')", "x", false},
+		{"y <= x", "x", false},
+	} {
+		if got := rules.Assigns(tt.src, tt.name); got != tt.want {
+			t.Errorf("assigns(%q, %q) = %v, want %v", tt.src, tt.name, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkSuggestExpect is QB518's decision for one question whose prompt
+// asks what the code prints (the regular expressions run).
+func BenchmarkSuggestExpect(b *testing.B) {
+	q := question(b, "What does this code print?", []string{"0 1 2", "1 2 3"}, "A", "for i in range(3):\n    print(i)", "")
+	for i := 0; i < b.N; i++ {
+		rules.SuggestExpect(q)
 	}
 }

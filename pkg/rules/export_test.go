@@ -15,3 +15,6 @@ func SuggestExpect(q *bank.Question) string {
 	}
 	return s.keys()
 }
+
+// Assigns exposes assigns to the tests.
+var Assigns = assigns
