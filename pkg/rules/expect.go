@@ -212,6 +212,13 @@ func suggestExpect(q *bank.Question) (expectSuggestion, bool) {
 	case c.Node.Get("error") != nil:
 		return expectSuggestion{expect: "error", error: c.Error, why: "error is given"}, true
 	case c.Node.Get("output") != nil:
+		// Output printed before an error, when the keyed option names the
+		// error and the output does not.
+		if keys := q.KeyIndexes(); len(keys) == 1 {
+			if types := uniqStrings(excTypeRe.FindAllString(q.Options[keys[0]].Text, -1)); len(types) == 1 && !strings.Contains(c.Output, types[0]) {
+				return expectSuggestion{expect: "error", error: types[0], why: "output is given and the keyed option names " + types[0]}, true
+			}
+		}
 		return expectSuggestion{expect: "output", why: "output is given"}, true
 	case c.Node.Get("of") != nil:
 		return expectSuggestion{expect: "value", why: "of is given"}, true

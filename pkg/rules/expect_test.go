@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,5 +226,58 @@ func BenchmarkSuggestExpect(b *testing.B) {
 	q := question(b, "What does this code print?", []string{"0 1 2", "1 2 3"}, "A", "for i in range(3):\n    print(i)", "")
 	for i := 0; i < b.N; i++ {
 		rules.SuggestExpect(q)
+	}
+}
+
+// TestSuggestExpectOnBank takes the bundled banks' code questions, removes
+// their expect, error and of, and checks that every expect QB518 asks for
+// is the one the author wrote, and that most are found.
+func TestSuggestExpectOnBank(t *testing.T) {
+	paths, _ := filepath.Glob("../../questions/*.toml")
+	strip := regexp.MustCompile(`(?m)^(?:expect|error|of) = .*\n`)
+	total, found := 0, 0
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		truth := map[string]string{}
+		doc, _ := tomltree.Parse(src)
+		for _, q := range bank.Decode(path, doc).Questions {
+			if q.Code == nil {
+				continue
+			}
+			s := fmt.Sprintf("expect = %q", q.Code.Expect)
+			if q.Code.Expect == "error" && q.Code.Error != "" {
+				s += fmt.Sprintf(", error = %q", q.Code.Error)
+			}
+			if q.Code.Of != "" {
+				s += fmt.Sprintf(", of = %q", q.Code.Of)
+			}
+			truth[q.ID] = s
+		}
+		doc, err = tomltree.Parse(strip.ReplaceAll(src, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range bank.Decode(path, doc).Questions {
+			if q.Code == nil {
+				continue
+			}
+			total++
+			got := rules.SuggestExpect(q)
+			if got == "" {
+				t.Logf("%s: no suggestion (truth %s)", q.ID, truth[q.ID])
+				continue
+			}
+			found++
+			if got != truth[q.ID] {
+				t.Errorf("%s: QB518 asks for %s, the author wrote %s", q.ID, got, truth[q.ID])
+			}
+		}
+	}
+	t.Logf("%d of %d code questions without expect found", found, total)
+	if total == 0 || found*10 < total*8 {
+		t.Errorf("only %d of %d code questions without expect found", found, total)
 	}
 }
