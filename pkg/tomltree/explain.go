@@ -17,6 +17,7 @@ func explain(src []byte, se *SyntaxError) {
 		unclosed(src, se, "'''", "multi-line literal string")
 	case strings.HasPrefix(se.Msg, "multiline basic string not terminated"):
 		unclosed(src, se, `"""`, "multi-line string")
+	case swallowed(src, se):
 	case strings.HasSuffix(se.Msg, "at start of value"), se.Msg == "strings must be quoted":
 		unquoted(src, se)
 	}
@@ -140,4 +141,92 @@ func tomlQuote(s string) string {
 		return "'" + s + "'"
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// mlString is a multi-line string literal found by scanMultiline: the
+// offsets of its opening and closing delimiters.
+type mlString struct {
+	open, close int
+	delim       string
+}
+
+// scanMultiline finds the multi-line strings that close before end, the
+// way a TOML lexer would: comments and one-line strings are skipped.
+func scanMultiline(src []byte, end int) []mlString {
+	var out []mlString
+	for i := 0; i < end && i < len(src); {
+		c := src[i]
+		switch {
+		case c == '#':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case bytes.HasPrefix(src[i:], []byte("'''")) || bytes.HasPrefix(src[i:], []byte(`"""`)):
+			delim := string(src[i : i+3])
+			j := i + 3
+			for {
+				k := bytes.Index(src[j:], []byte(delim))
+				if k < 0 {
+					return out
+				}
+				j += k
+				if delim == `"""` && escaped(src, j) {
+					j++
+					continue
+				}
+				break
+			}
+			run := 3
+			for j+run < len(src) && src[j+run] == delim[0] {
+				run++
+			}
+			j += min(run-3, 2) // up to two quotes before the closing delimiter are text
+			out = append(out, mlString{open: i, close: j, delim: delim})
+			i = j + 3
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < len(src) && src[j] != c && src[j] != '\n' {
+				if c == '"' && src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			i = j + 1
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+var (
+	tomlLineRe   = regexp.MustCompile(`(?m)^\s*(?:\[\[?[A-Za-z0-9_."' -]+\]\]?\s*(?:#.*)?|[A-Za-z0-9_-]+\s*=\s*(?:["'\[{]|true\b|false\b|\d).*)$`)
+	keyEqualsRe  = regexp.MustCompile(`^\s*[A-Za-z0-9_."'-]+\s*=\s*$`)
+	lineOfOffset = func(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n")) + 1 }
+)
+
+// swallowed points an error that follows a multi-line string which took in
+// TOML (its closing delimiter opens the next string, `source = '''`) at
+// where that string opened: it was never closed where its text ends.
+func swallowed(src []byte, se *SyntaxError) bool {
+	ms := scanMultiline(src, se.Start)
+	if len(ms) == 0 {
+		return false
+	}
+	m := ms[len(ms)-1]
+	lineStart := bytes.LastIndexByte(src[:m.close], '\n') + 1
+	if !keyEqualsRe.Match(src[lineStart:m.close]) {
+		return false // its closing delimiter is not where a value starts
+	}
+	if !tomlLineRe.Match(src[m.open+3 : lineStart]) {
+		return false // no TOML inside it
+	}
+	what := "multi-line string"
+	if m.delim == "'''" {
+		what = "multi-line literal string"
+	}
+	se.Start, se.End = m.open, m.open+3
+	se.Msg = fmt.Sprintf("%s opened here is not closed where its text ends: the %s at line %d closes it, so the TOML between is read as text", what, m.delim, lineOfOffset(src, m.close))
+	se.Hint = fmt.Sprintf("close it with %s on the line where the text ends", m.delim)
+	return true
 }

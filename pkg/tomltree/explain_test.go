@@ -22,6 +22,17 @@ func TestExplain(t *testing.T) {
 		{"tags = [\n  \"a\",\n  b,\n]\n", "b", "a text value must be quoted", `quote it: "b"`},
 		{"x = {k = v}\n", "v", "a text value must be quoted", `quote it: k = "v"`},
 		{"x = tru\n", "", `expected keyword "true"`, ""},
+		// An unclosed ''' that the next string's ''' closes: the TOML in
+		// between became text.
+		{"[[question]]\nsource = '''\nprint(1)\nexpect = \"output\"\n\n[[question]]\nsource = '''\nprint(2)\n'''\n", "'''",
+			"multi-line literal string opened here is not closed where its text ends: the ''' at line 7 closes it, so the TOML between is read as text",
+			"close it with ''' on the line where the text ends"},
+		{"a = \"\"\"x\"\"\"\nsource = \"\"\"\nprint(1)\n[b]\nc = \"\"\"\nprint(2)\n\"\"\"\n", `"""`,
+			`multi-line string opened here is not closed where its text ends: the """ at line 5 closes it, so the TOML between is read as text`,
+			`close it with """ on the line where the text ends`},
+		// Quotes at the end of a string's text, and a # or ''' inside a
+		// one-line string, are not delimiters.
+		{"a = '''x''''' # '''\nb = \"'''\"\nc = easy\n", "easy", "a text value must be quoted", `quote it: c = "easy"`},
 	} {
 		_, err := Parse([]byte(tt.src))
 		se, ok := err.(*SyntaxError)
