@@ -206,7 +206,7 @@ var (
 )
 
 // swallowed points an error that follows a multi-line string which took in
-// TOML (its closing delimiter opens the next string, `source = '''`) at
+// TOML (its closing delimiter opens the next string, as in source = …) at
 // where that string opened: it was never closed where its text ends.
 func swallowed(src []byte, se *SyntaxError) bool {
 	ms := scanMultiline(src, se.Start)
