@@ -53,7 +53,7 @@ expect = "output"`,
 			}
 			p.Report(lint.Finding{Span: lint.ValueSpan(q.Code.Node), Question: q,
 				Message: fmt.Sprintf("%s, but [question.code] has no expect, so the snippet is only compiled and the key is never checked", s.why),
-				Hint:    "add " + s.keys() + " to [question.code]"})
+				Hint:    "add " + s.keys() + ` to [question.code] (or expect = "compiles" if the code is only to be compiled)`})
 		}
 	},
 }
@@ -61,6 +61,7 @@ expect = "output"`,
 // expectSuggestion is the expect a question should have, and why.
 type expectSuggestion struct {
 	expect, error, of string
+	stdin             bool // the code reads input() and has no stdin
 	why               string
 }
 
@@ -71,6 +72,9 @@ func (s expectSuggestion) keys() string {
 	}
 	if s.of != "" {
 		out += fmt.Sprintf(", of = %q", s.of)
+	}
+	if s.stdin {
+		out += `, stdin = "…\n"`
 	}
 	return out
 }
@@ -204,6 +208,14 @@ func anyMatch(res []*regexp.Regexp, s string) bool {
 // and its options, the expect that its snippet was forgotten, if any can be
 // told with confidence.
 func suggestExpect(q *bank.Question) (expectSuggestion, bool) {
+	s, ok := decideExpect(q)
+	if ok && q.Code.Node.Get("stdin") == nil && inputRe.MatchString(q.Code.Before+"\n"+q.Code.Source+"\n"+q.Code.After) {
+		s.stdin = true
+	}
+	return s, ok
+}
+
+func decideExpect(q *bank.Question) (expectSuggestion, bool) {
 	c := q.Code
 	if c == nil || c.Node.Get("expect") != nil || c.Language != "python" || q.OptionsAreCode() {
 		return expectSuggestion{}, false

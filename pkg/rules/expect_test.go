@@ -112,6 +112,8 @@ func TestSuggestExpect(t *testing.T) {
 		{"Which of these loops prints 0 1 2?", outs, "A", loop, "", ""},
 		{"What output would you expect if the list were empty?", outs, "D", loop, "", ""},
 		{"What is printed?", outs, "A", "x = 3\nx", "", ""}, // nothing prints: a REPL-style question
+		{"What does this code print?", []string{"Hello, Ada", "Hello"}, "A", "name = input()\nprint('Hello, ' + name)", "", `expect = "output", stdin = "…\n"`},
+		{"What does this code print?", []string{"Hello, Ada", "Hello"}, "A", "name = input()\nprint('Hello, ' + name)", "stdin = \"Ada\"", `expect = "output"`},
 		{"What does line 3 print?", outs, "A", loop, "", ""},
 		{"What does the function print when called with 3?", outs, "A", "def show(n):\n    print(n)", "", ""},
 		{"What is printed by the second `print`?", outs, "A", loop, "", ""},
