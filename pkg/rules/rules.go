@@ -23,6 +23,7 @@ var registry = []*lint.Rule{
 	SnippetSyntax, WrongKey, AmbiguousOptions, NoMatchingOption, UnexpectedException,
 	ErrorNotRaised, WrongException, LooseMatch, Nondeterministic, MissingModule, SnippetLimit,
 	NoValue, SandboxFailure, SandboxTampering,
+	CodeOptionKey, CodeOptionRun, CodeOptionsSetup,
 	UnusedSuppression, InvalidSuppression, DifficultyMinimum,
 }
 
