@@ -144,6 +144,12 @@ func optionLevel(q *bank.Question, c codeOption) snippet.Level {
 	return snippet.NoMatch
 }
 
+// CodeOptionLevel is how well a judged code option's run matches what
+// its question states (for qbank run).
+func CodeOptionLevel(q *bank.Question, o *snippet.Outcome) snippet.Level {
+	return optionLevel(q, codeOption{o: o, r: o.First()})
+}
+
 // compareOutput compares the stated output with what an option printed,
 // within the question's match level. It is the one place code options
 // use the output matcher (today's snippet.Compare).
