@@ -13,6 +13,11 @@
 //     (see MayVary), so a key that is right on one machine only is caught;
 //   - "none": nothing.
 //
+// A question whose options are code (run = "options") has no snippet of its
+// own: each option runs as its own job (OptionJobs), with the hidden before
+// code and the shown source first, and gets its own outcome (RunAll).
+// Identical jobs in one run, from any questions, run once.
+//
 // It does not import the sandbox either: jobs and results are the plain
 // data of package snippetio, and *sandbox.Pool is the Runner qbank passes
 // in (package linter does).
@@ -189,7 +194,7 @@ func OptionCode(text string) (code string, line int) {
 	}
 	for _, fence := range []string{"``", "`"} {
 		if strings.HasPrefix(t, fence) && strings.HasSuffix(t, fence) && len(t) > 2*len(fence) &&
-			!strings.Contains(t[len(fence):len(t)-len(fence)], "`") {
+			!strings.Contains(t[len(fence):len(t)-len(fence)], fence) {
 			return strings.TrimSpace(t[len(fence) : len(t)-len(fence)]), 0
 		}
 	}
