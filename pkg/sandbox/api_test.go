@@ -225,6 +225,7 @@ func TestValueOfExpression(t *testing.T) {
 		{"lines", with(hiding, "len(stdout.splitlines())"), "4", "", ""},
 		{"last line", with(hiding, "stdout.splitlines()[-1]"), "'end'", "", ""},
 		{"whole", with(hiding, "stdout"), "'hi 0\\nhi 1\\nhi 2\\nend\\n'", "", ""},
+		{"before leaves the scratch dir", Job{Mode: Exec, Before: "import os\nos.chdir('/')", Source: "print('a')", ValueOf: "stdout"}, "'a\\n'", "", "a\n"},
 		{"raw writes", Job{Mode: Exec, Before: "import os", Source: "os.write(1, b'raw\\n')\nprint('p')", ValueOf: "sorted(stdout.split())"}, "['p', 'raw']", "", ""},
 		{"comprehension", with(hiding, "[l for l in stdout.splitlines() if l.startswith('hi')][1]"), "'hi 1'", "", ""},
 		{"len", with(hiding, "len(result)"), "3", "", ""},
@@ -265,6 +266,17 @@ func TestValueOfExpression(t *testing.T) {
 				t.Fatalf("value %q (%v), want %q; stderr %q", res.Value, res.HasValue, tc.value, res.Stderr)
 			}
 		})
+	}
+}
+
+// TestValueOfStdoutAtBasic: the source's stdout is captured at level
+// basic too, where the scratch directory is a host temporary directory.
+func TestValueOfStdoutAtBasic(t *testing.T) {
+	t.Parallel()
+	p := ownPool(t, "basic", 1)
+	res := run(t, p, Job{Mode: Exec, Before: "print('setup')", Source: "print('hi')\nprint('hi')", ValueOf: "stdout.count('hi')"})
+	if res.OfError != nil || !res.HasValue || res.Value != "2" || string(res.Stdout) != "setup\nhi\nhi\n" {
+		t.Fatalf("level %s: %+v (of error %+v)", p.Level(), res, res.OfError)
 	}
 }
 

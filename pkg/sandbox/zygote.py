@@ -271,40 +271,60 @@ def code_names(code):
 
 
 class capture_source:
-    """While the shown source runs, fd 1 is a private memory file instead of
+    """While the shown source runs, fd 1 is a private unnamed file in the
+    run's scratch directory (memfd_create is refused to snippets) instead of
     the stdout pipe; afterwards its bytes are written on to the pipe (so the
     run's stdout is unchanged) and kept as the text `stdout` of an `of`
     expression: what the source printed, without the hidden before/after
-    code's output."""
+    code's output. When no such file can be made, nothing is redirected and
+    text() is None."""
+
+    def __init__(self, rundir):
+        self.rundir = rundir
+        self.data = None
+        self.saved = -1
 
     def __enter__(self):
-        self.data = b''
         flush_stdout()
-        self.saved = os.dup(1)
+        fd = -1
         try:
-            fd = os.memfd_create('stdout', os.MFD_CLOEXEC)
+            fd = os.open(self.rundir, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
         except (AttributeError, OSError):
-            fd = os.open('.', os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
-        os.dup2(fd, 1)
-        os.close(fd)
+            try:
+                import tempfile
+                fd, path = tempfile.mkstemp(dir=self.rundir)
+                os.unlink(path)
+            except BaseException:
+                fd = -1
+        if fd < 0:
+            return self
+        try:
+            self.saved = os.dup(1)
+            os.dup2(fd, 1)
+        except OSError:
+            self.saved = -1
+        finally:
+            os.close(fd)
         return self
 
     def __exit__(self, *exc):
+        if self.saved < 0:
+            return False
         flush_stdout()
+        chunks = []
         try:
             os.lseek(1, 0, os.SEEK_SET)
-            chunks = []
             while True:
                 b = os.read(1, 1 << 16)
                 if not b:
                     break
                 chunks.append(b)
-            self.data = b''.join(chunks)
         except OSError:
-            self.data = b''
+            chunks = None
+        self.data = b''.join(chunks) if chunks is not None else None
         os.dup2(self.saved, 1)
         os.close(self.saved)
-        view = memoryview(self.data)
+        view = memoryview(self.data or b'')
         while view:
             try:
                 n = os.write(1, view)
@@ -314,7 +334,7 @@ class capture_source:
         return False
 
     def text(self):
-        return self.data.decode('utf-8', 'replace')
+        return None if self.data is None else self.data.decode('utf-8', 'replace')
 
 
 def flush_stdout():
@@ -512,7 +532,7 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
             exec(codes['before'], ns)
         where = 'source'
         if wants_stdout:
-            with capture_source() as captured:
+            with capture_source(rundir) as captured:
                 exec(src_code, ns)
         else:
             exec(src_code, ns)
@@ -544,7 +564,10 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         else:
             try:
                 if wants_stdout and 'stdout' not in ns:
-                    ns['stdout'] = captured.text() if captured is not None else ''
+                    text = captured.text() if captured is not None else ''
+                    if text is None:
+                        raise OSError('the sandbox could not capture what the source printed')
+                    ns['stdout'] = text
                 value = eval(of_code, ns)
                 has_value = True
             except BaseException as e:
