@@ -71,6 +71,8 @@ type task struct {
 	job  snippetio.Job
 	out  *snippet.Outcome
 	slot int
+	// key identifies the job: its cache key.
+	key string
 	// same are the other tasks with an identical job, which take this
 	// task's result.
 	same []*task
@@ -79,12 +81,14 @@ type task struct {
 // all is the task and its copies.
 func (t *task) all() []*task { return append([]*task{t}, t.same...) }
 
-// dedup folds tasks with identical jobs into the first of them.
-func dedup(tasks []*task) []*task {
+// dedup keys the tasks (runKey as for the cache) and folds tasks with
+// identical jobs into the first of them.
+func dedup(tasks []*task, runKey string) []*task {
 	first := map[string]*task{}
 	out := tasks[:0:0]
 	for _, t := range tasks {
-		k := CacheKey("", t.job)
+		k := CacheKey(runKey, t.job)
+		t.key = k
 		if f, ok := first[k]; ok {
 			f.same = append(f.same, t)
 			continue
@@ -320,7 +324,7 @@ func RunAll(ctx context.Context, banks []*bank.Bank, opts Options) ([]Outcomes, 
 	if len(tasks) == 0 {
 		return out, sum, ctx.Err()
 	}
-	tasks = dedup(tasks)
+	tasks = dedup(tasks, opts.Key)
 	par := opts.Parallel
 	if par <= 0 {
 		par = 2 * runtime.GOMAXPROCS(0)
@@ -333,9 +337,8 @@ func RunAll(ctx context.Context, banks []*bank.Bank, opts Options) ([]Outcomes, 
 		go func() {
 			defer wg.Done()
 			for t := range ch {
-				key := ""
+				key := t.key
 				if opts.Cache != nil {
-					key = CacheKey(opts.Key, t.job)
 					if r, ok := opts.Cache.Get(key); ok {
 						mu.Lock()
 						for _, c := range t.all() {
