@@ -134,10 +134,7 @@ func TestOutputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := os.ReadFile(filepath.Join(pkgDir, "testdata", name))
-		if string(got) != string(want) {
-			t.Errorf("%s differs from testdata/%s", file, name)
-		}
+		golden(t, name, got)
 	}
 
 	for _, bad := range [][]string{

@@ -27,9 +27,10 @@ func NewCmdNew(f *Factory, runF func(*NewOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "new FILE",
 		Short: "Start a new bank file from a template",
-		Long: `Write a new bank: the [bank] table and three example questions (a
-conceptual one, a "what does this print?" and a "what is the error?"), with
-every key explained in comments. The template lints clean, snippets
+		Long: `Write a new bank: the [bank] table and four example questions (a
+conceptual one, a "what does this print?", a "what is the error?" and a
+"which snippet prints this?" whose options are code), with every key
+explained in comments. The template lints clean, snippets
 included, so you can replace the examples one by one and lint as you go.
 
 The bank id defaults to the file name; an existing file is never replaced.`,
@@ -167,4 +168,19 @@ print("count: " + count)
 '''
 expect = "error"
 error = "TypeError"
+
+# "Which snippet prints this?": with run = "options" every option is code.
+# qbank runs each one and checks that exactly the keyed options print output.
+[[question]]
+id = "example-code-options"
+difficulty = "medium"
+prompt = "Which snippet prints [1, 2, 3]?"
+options = ["print([1, 2, 3])", "print((1, 2, 3))", "print(list(range(3)))"]
+answer = "A"
+explanation = ["Only a list literal prints with square brackets and these items.", "print([1, 2, 3]) -> Option A"]
+
+[question.code]
+run = "options"
+expect = "output"
+output = "[1, 2, 3]"
 `

@@ -282,21 +282,34 @@ type RunSnippet struct {
 	File     string `json:"file"`
 	Line     int    `json:"line"`
 	Expect   string `json:"expect"`
+	// Run is "options" when the options are code (each option's run is
+	// in Options); absent otherwise.
+	Run string `json:"run,omitempty"`
+	// Stated is, for code options, what the keyed options must do: the
+	// output, the error's name or the value's repr.
+	Stated *string `json:"stated,omitempty"`
+	RunResult
+	Options  []RunOption       `json:"options"`
+	Findings []lint.Diagnostic `json:"findings"`
+}
+
+// RunResult is what one snippet run did: a question's snippet, or one
+// code option.
+type RunResult struct {
 	// Status is how far the check went: ran, compiled, not-run, stopped,
 	// missing-module, sandbox-failure, tampered; "none" for expect = "none".
-	Status          string            `json:"status"`
-	Summary         string            `json:"summary"`
-	Stdout          *string           `json:"stdout"`
-	StdoutTruncated bool              `json:"stdout_truncated"`
-	Stderr          *string           `json:"stderr"`
-	StderrTruncated bool              `json:"stderr_truncated"`
-	Exception       *RunException     `json:"exception"`
-	Value           *string           `json:"value"`
-	Killed          string            `json:"killed,omitempty"`
-	Missing         []string          `json:"missing,omitempty"`
-	Error           string            `json:"sandbox_error,omitempty"`
-	Options         []RunOption       `json:"options"`
-	Findings        []lint.Diagnostic `json:"findings"`
+	// For a code-options question, its least checked option's.
+	Status          string        `json:"status"`
+	Summary         string        `json:"summary"`
+	Stdout          *string       `json:"stdout"`
+	StdoutTruncated bool          `json:"stdout_truncated"`
+	Stderr          *string       `json:"stderr"`
+	StderrTruncated bool          `json:"stderr_truncated"`
+	Exception       *RunException `json:"exception"`
+	Value           *string       `json:"value"`
+	Killed          string        `json:"killed,omitempty"`
+	Missing         []string      `json:"missing,omitempty"`
+	Error           string        `json:"sandbox_error,omitempty"`
 }
 
 // RunException is the exception a snippet raised.
@@ -318,6 +331,9 @@ type RunOption struct {
 	// match ignored.
 	Match    string `json:"match"`
 	Ignoring string `json:"ignoring,omitempty"`
+	// Run is what the option did, when the options are code: Match then
+	// says how that compares with what the question states.
+	Run *RunResult `json:"run,omitempty"`
 }
 
 func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, version string) *RunOutput {
@@ -334,40 +350,18 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 				s.Findings = append(s.Findings, report.EscapeDiagnostic(d, report.Data))
 			}
 		}
+		if q.OptionsAreCode() {
+			out.Snippets = append(out.Snippets, codeOptionsSnippet(p, s))
+			continue
+		}
 		o := p.file.Outcome(q)
 		if o == nil {
 			s.Status, s.Summary = "none", `not run (expect = "none")`
 			out.Snippets = append(out.Snippets, s)
 			continue
 		}
-		s.Status, s.Summary = o.Status().String(), safetext.EscapeString(o.Summary())
-		if o.Err != nil {
-			s.Error = safetext.EscapeString(o.Err.Error())
-		}
+		s.RunResult = resultOf(o)
 		if len(o.Runs) > 0 && o.Err == nil {
-			r := o.First()
-			str := func(b []byte) *string { v := safetext.Escape(b); return &v }
-			if o.Status() == snippet.Compiled {
-				// Compiled only: there is no output to show, and no key was
-				// compared with anything.
-				if r.Exception == nil {
-					s.Summary = compiledOnly
-				}
-			} else {
-				s.Stdout, s.Stderr = str(r.Stdout), str(r.Stderr)
-			}
-			s.StdoutTruncated, s.StderrTruncated = r.StdoutTruncated, r.StderrTruncated
-			if e := r.Exception; e != nil {
-				s.Exception = &RunException{Name: safetext.Line(snippet.QualifiedName(e)), Module: safetext.Line(e.Module), Type: safetext.Line(e.Type),
-					Message: safetext.EscapeString(e.Message), Line: e.Line, Where: e.Where, CompileTime: e.CompileTime}
-			}
-			if r.HasValue {
-				s.Value = str([]byte(r.Value))
-			}
-			s.Killed = r.Killed
-			for _, m := range r.Missing {
-				s.Missing = append(s.Missing, safetext.Line(m))
-			}
 			if o.Judged() && (q.Code.Expect == "output" || q.Code.Expect == "value") {
 				actual := o.Actual()
 				for _, opt := range q.Options {
@@ -392,6 +386,89 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 	return out
 }
 
+// resultOf is what a run did, escaped for showing.
+func resultOf(o *snippet.Outcome) RunResult {
+	var s RunResult
+	s.Status, s.Summary = o.Status().String(), safetext.EscapeString(o.Summary())
+	if o.Err != nil {
+		s.Error = safetext.EscapeString(o.Err.Error())
+	}
+	if len(o.Runs) == 0 || o.Err != nil {
+		return s
+	}
+	r := o.First()
+	str := func(b []byte) *string { v := safetext.Escape(b); return &v }
+	if o.Status() == snippet.Compiled {
+		// Compiled only: there is no output to show, and no key was
+		// compared with anything.
+		if r.Exception == nil {
+			s.Summary = compiledOnly
+		}
+	} else {
+		s.Stdout, s.Stderr = str(r.Stdout), str(r.Stderr)
+	}
+	s.StdoutTruncated, s.StderrTruncated = r.StdoutTruncated, r.StderrTruncated
+	if e := r.Exception; e != nil {
+		s.Exception = &RunException{Name: safetext.Line(snippet.QualifiedName(e)), Module: safetext.Line(e.Module), Type: safetext.Line(e.Type),
+			Message: safetext.EscapeString(e.Message), Line: e.Line, Where: e.Where, CompileTime: e.CompileTime}
+	}
+	if r.HasValue {
+		s.Value = str([]byte(r.Value))
+	}
+	s.Killed = r.Killed
+	for _, m := range r.Missing {
+		s.Missing = append(s.Missing, safetext.Line(m))
+	}
+	return s
+}
+
+// codeOptionsSnippet fills in a code-options question: each option's run
+// and how it compares with what the question states.
+func codeOptionsSnippet(p pickedQuestion, s RunSnippet) RunSnippet {
+	q, c := p.q, p.q.Code
+	s.Run = "options"
+	stated := c.Output
+	switch c.Expect {
+	case "error":
+		stated = c.Error
+	case "value":
+		stated = c.Value
+	}
+	st := safetext.EscapeString(stated)
+	s.Stated = &st
+	outs := p.file.OptionOutcomes(q)
+	if len(outs) != len(q.Options) {
+		s.Status, s.Summary = "none", "no option run: "+rules.CodeOptionsSetup.Summary+" (QB517)"
+		return s
+	}
+	worst := outs[0]
+	for i, o := range outs {
+		if o.Status() < worst.Status() {
+			worst = o
+		}
+		r := resultOf(o)
+		if e := r.Exception; e != nil && e.Where == "source" {
+			e.Where = "option" // the option is the job's source
+		}
+		ro := RunOption{Letter: q.Options[i].Letter, Keyed: slices.Contains(q.Answer, q.Options[i].Letter), Match: "none", Run: &r}
+		if o.Judged() {
+			switch rules.CodeOptionLevel(q, o) {
+			case snippet.Exact:
+				ro.Match = "exact"
+			case snippet.Loose:
+				ro.Match, ro.Ignoring = "loose", snippet.Difference(stated, o.Actual())
+			}
+		}
+		s.Options = append(s.Options, ro)
+	}
+	s.Status = worst.Status().String()
+	s.Summary = fmt.Sprintf("ran %d code options", len(outs))
+	if s.Status != snippet.Ran.String() {
+		s.Summary += "; option " + q.Options[slices.Index(outs, worst)].Letter + ": " + safetext.EscapeString(worst.Summary())
+	}
+	return s
+}
+
 func allFindings(out *RunOutput) []lint.Diagnostic {
 	ds := slices.Clone(out.Findings)
 	for _, s := range out.Snippets {
@@ -406,50 +483,26 @@ func writeRunText(w io.Writer, out *RunOutput) {
 		fmt.Fprintf(w, "sandbox: %s\n", out.Sandbox)
 	}
 	for _, s := range out.Snippets {
+		if s.Run == "options" {
+			writeCodeOptionsText(w, s)
+			continue
+		}
 		fmt.Fprintf(w, "\n== %s (expect = %q)\n", s.Question, s.Expect)
-		switch {
-		case s.Status == "none":
+		if s.Status == "none" {
 			fmt.Fprintln(w, s.Summary)
 			continue
-		case s.Error != "":
-			fmt.Fprintf(w, "sandbox failure: %s\n", s.Error)
-		case s.Status == snippet.Tampered.String():
-			fmt.Fprintln(w, s.Summary) // what it printed is not trusted
-		case s.Stdout == nil:
-			fmt.Fprintln(w, s.Summary)
-			if e := s.Exception; e != nil && e.CompileTime {
-				fmt.Fprintf(w, "exception (compile error): %s.%s: %s (line %d of the %s)\n", e.Module, e.Type, e.Message, e.Line, e.Where)
+		}
+		writeResultText(w, s.RunResult)
+		for _, o := range s.Options {
+			mark := ""
+			if o.Keyed {
+				mark = " (keyed)"
 			}
-		default:
-			section(w, "stdout", *s.Stdout, s.StdoutTruncated)
-			section(w, "stderr", *s.Stderr, s.StderrTruncated)
-			if e := s.Exception; e != nil {
-				when := "raised"
-				if e.CompileTime {
-					when = "compile error"
-				}
-				fmt.Fprintf(w, "exception (%s): %s.%s: %s (line %d of the %s)\n", when, e.Module, e.Type, e.Message, e.Line, e.Where)
-			}
-			if s.Value != nil {
-				fmt.Fprintf(w, "value: %s\n", *s.Value)
-			}
-			if s.Killed != "" {
-				fmt.Fprintf(w, "stopped: %s limit\n", s.Killed)
-			}
-			if len(s.Missing) > 0 {
-				fmt.Fprintf(w, "missing modules: %s\n", strings.Join(s.Missing, ", "))
-			}
-			for _, o := range s.Options {
-				mark := ""
-				if o.Keyed {
-					mark = " (keyed)"
-				}
-				switch o.Match {
-				case "exact":
-					fmt.Fprintf(w, "option %s matches%s\n", o.Letter, mark)
-				case "loose":
-					fmt.Fprintf(w, "option %s matches loosely, ignoring %s%s\n", o.Letter, o.Ignoring, mark)
-				}
+			switch o.Match {
+			case "exact":
+				fmt.Fprintf(w, "option %s matches%s\n", o.Letter, mark)
+			case "loose":
+				fmt.Fprintf(w, "option %s matches loosely, ignoring %s%s\n", o.Letter, o.Ignoring, mark)
 			}
 		}
 		for _, d := range s.Findings {
@@ -461,6 +514,72 @@ func writeRunText(w io.Writer, out *RunOutput) {
 		for _, d := range out.Findings {
 			fmt.Fprintln(w, report.Headline(d))
 		}
+	}
+}
+
+// writeCodeOptionsText shows a code-options question: what is stated,
+// then each option's run and whether it does that.
+func writeCodeOptionsText(w io.Writer, s RunSnippet) {
+	fmt.Fprintf(w, "\n== %s (expect = %q, run = \"options\")\n", s.Question, s.Expect)
+	if s.Stated != nil {
+		fmt.Fprintf(w, "stated %s: %s\n", s.Expect, *s.Stated)
+	}
+	if len(s.Options) == 0 {
+		fmt.Fprintln(w, s.Summary)
+	}
+	for _, o := range s.Options {
+		mark := ""
+		if o.Keyed {
+			mark = " (keyed)"
+		}
+		verdict := "does not match"
+		switch o.Match {
+		case "exact":
+			verdict = "matches"
+		case "loose":
+			verdict = "matches loosely, ignoring " + o.Ignoring
+		}
+		fmt.Fprintf(w, "-- option %s%s: %s\n", o.Letter, mark, verdict)
+		writeResultText(w, *o.Run)
+	}
+	for _, d := range s.Findings {
+		fmt.Fprintln(w, report.Headline(d))
+	}
+}
+
+// writeResultText shows one run's streams, exception, value and limits.
+func writeResultText(w io.Writer, r RunResult) {
+	switch {
+	case r.Error != "":
+		fmt.Fprintf(w, "sandbox failure: %s\n", r.Error)
+		return
+	case r.Status == snippet.Tampered.String():
+		fmt.Fprintln(w, r.Summary) // what a tampering run printed is not trusted
+		return
+	case r.Stdout == nil:
+		fmt.Fprintln(w, r.Summary)
+		if e := r.Exception; e != nil && e.CompileTime {
+			fmt.Fprintf(w, "exception (compile error): %s.%s: %s (line %d of the %s)\n", e.Module, e.Type, e.Message, e.Line, e.Where)
+		}
+		return
+	}
+	section(w, "stdout", *r.Stdout, r.StdoutTruncated)
+	section(w, "stderr", *r.Stderr, r.StderrTruncated)
+	if e := r.Exception; e != nil {
+		when := "raised"
+		if e.CompileTime {
+			when = "compile error"
+		}
+		fmt.Fprintf(w, "exception (%s): %s.%s: %s (line %d of the %s)\n", when, e.Module, e.Type, e.Message, e.Line, e.Where)
+	}
+	if r.Value != nil {
+		fmt.Fprintf(w, "value: %s\n", *r.Value)
+	}
+	if r.Killed != "" {
+		fmt.Fprintf(w, "stopped: %s limit\n", r.Killed)
+	}
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(w, "missing modules: %s\n", strings.Join(r.Missing, ", "))
 	}
 }
 

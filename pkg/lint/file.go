@@ -32,6 +32,10 @@ type File struct {
 	// index, set by whoever ran them (package linter); nil when they were
 	// not run. Read them with Outcome.
 	Snippets map[int]*snippet.Outcome
+	// OptionSnippets are, for questions whose options are code (run =
+	// "options"), each option's outcome in option order, by question
+	// index; set like Snippets. Read them with OptionOutcomes.
+	OptionSnippets map[int][]*snippet.Outcome
 
 	schemaOnce     sync.Once
 	schemaProblems []schema.Problem
@@ -54,6 +58,12 @@ func (f *File) Schema() ([]schema.Problem, error) {
 // none or it was not run.
 func (f *File) Outcome(q *bank.Question) *snippet.Outcome {
 	return f.Snippets[q.Index]
+}
+
+// OptionOutcomes returns the outcomes of a code-options question's
+// options, in option order, or nil when they were not run.
+func (f *File) OptionOutcomes(q *bank.Question) []*snippet.Outcome {
+	return f.OptionSnippets[q.Index]
 }
 
 // NewFile parses src into a File. It never fails: problems are kept on the

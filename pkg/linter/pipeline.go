@@ -361,7 +361,7 @@ func (l *Linter) runSnippets(ctx context.Context, f *lint.File, only []string) (
 	}
 	has := false
 	for _, q := range f.Bank.Questions {
-		if len(snippetrun.Jobs(q)) > 0 {
+		if len(snippetrun.Jobs(q)) > 0 || len(snippetrun.OptionJobs(q)) > 0 {
 			has = true
 			break
 		}
@@ -378,11 +378,11 @@ func (l *Linter) runSnippets(ctx context.Context, f *lint.File, only []string) (
 			return slices.Contains(only, q.ID) || slices.Contains(only, q.FullID())
 		}
 	}
-	outs, sum, err := snippetrun.Run(ctx, []*bank.Bank{f.Bank}, opts)
+	outs, sum, err := snippetrun.RunAll(ctx, []*bank.Bank{f.Bank}, opts)
 	if err != nil {
 		return sum, false, err
 	}
-	f.Snippets = outs[0]
+	f.Snippets, f.OptionSnippets = outs[0].Source, outs[0].Options
 	return sum, !l.opts.NoRun, nil
 }
 
@@ -405,6 +405,20 @@ func deltaOf(f *lint.File, questions int, sum snippetrun.Summary) delta {
 	}
 	for _, q := range f.Bank.Questions {
 		o := f.Outcome(q)
+		if opts := f.OptionOutcomes(q); o == nil && len(opts) > 0 {
+			// A code-options question counts once, as its least checked option.
+			o = opts[0]
+			for _, oo := range opts {
+				for _, r := range oo.Runs {
+					if !snippetrun.Cacheable(r) {
+						d.reusable = false
+					}
+				}
+				if oo.Status() < o.Status() {
+					o = oo
+				}
+			}
+		}
 		if o == nil {
 			continue
 		}

@@ -22,7 +22,8 @@ var registry = []*lint.Rule{
 	DifficultyLabel,
 	SnippetSyntax, WrongKey, AmbiguousOptions, NoMatchingOption, UnexpectedException,
 	ErrorNotRaised, WrongException, LooseMatch, Nondeterministic, MissingModule, SnippetLimit,
-	NoValue, SandboxFailure, SandboxTampering, ForgottenExpect,
+	NoValue, SandboxFailure, SandboxTampering,
+	CodeOptionKey, CodeOptionRun, CodeOptionsSetup, ForgottenExpect,
 	UnusedSuppression, InvalidSuppression, DifficultyMinimum,
 }
 

@@ -62,7 +62,8 @@ var MissingKey = &lint.Rule{
 	Summary: "a required key is missing",
 	Doc: `A bank needs [bank] with id and title, and at least one [[question]]; a
 question needs id, difficulty, prompt, options and answer; a code table
-needs source. The finding points at the table that lacks the key.`,
+needs source, unless its options are the code (run = "options"). The
+finding points at the table that lacks the key.`,
 	Bad: `[[question]]
 id = "sum"
 prompt = "What is 1 + 1?"`,
@@ -72,7 +73,18 @@ difficulty = "easy"
 prompt = "What is 1 + 1?"
 options = ["1", "2"]
 answer = "B"`,
-	Run: reportSchema(schema.Missing),
+	Run: func(p *lint.Pass) {
+		reportSchema(schema.Missing)(p)
+		// The schema cannot say "source unless run = options" without
+		// slowing its fast path; this is that check.
+		for _, q := range p.Bank.Questions {
+			if c := q.Code; c != nil && !q.OptionsAreCode() && c.Node.Get("source") == nil {
+				p.Report(lint.Finding{Span: lint.ValueSpan(c.Node), Question: q,
+					Message: `missing required key "source" in [question.code]`,
+					Hint:    `add source = …, or if the options are the code, run = "options"`})
+			}
+		}
+	},
 }
 
 // InvalidValue reports values of the right type that the format rejects.

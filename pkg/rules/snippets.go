@@ -606,14 +606,23 @@ var NoValue = &lint.Rule{
 	Code: "QB512", Name: "no-value", Severity: lint.Error,
 	Summary: "a value question whose snippet has no value",
 	Doc: `expect = "value" compares the keyed option with the repr of the snippet's
-last expression (as the Python REPL would echo it), or of the variable named
-by of = "name". The snippet must end with an expression, or define that
-variable.`,
-	Bad:  `source = "y = 2 * 3"` + "\n" + `expect = "value"`,
+last expression (as the Python REPL would echo it), or of the expression
+of = "…" evaluated in the snippet's namespace after it ran: a variable
+(of = "y"), or a derived answer (of = "len(result)", of = 'stdout.count("hi")',
+where stdout is the text the shown source printed, unless the snippet
+defines stdout itself). The snippet must end with an expression, or define
+the variable, and the expression must not raise.`,
+	Bad:  `source = "y = 2 * 3"` + "\n" + `expect = "value"` + "\n" + `of = "len(z)"`,
 	Good: `source = "y = 2 * 3"` + "\n" + `expect = "value"` + "\n" + `of = "y"`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
 			if s.q.Code.Expect != "value" || s.r.Exception != nil || s.r.HasValue {
+				continue
+			}
+			if e := s.r.OfError; e != nil {
+				p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "of")), Question: s.q,
+					Message: fmt.Sprintf("of = %s raised %s after the snippet ran", show(s.q.Code.Of), excText(e)),
+					Hint:    "fix the expression: it is evaluated in the snippet's namespace, and stdout is the text the shown source printed"})
 				continue
 			}
 			msg := "the snippet's last statement is not an expression, so it has no value"

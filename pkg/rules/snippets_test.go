@@ -29,12 +29,12 @@ func runSnippets(t *testing.T, files []*lint.File, opts snippetrun.Options) snip
 	for _, f := range files {
 		banks = append(banks, f.Bank)
 	}
-	outs, sum, err := snippetrun.Run(context.Background(), banks, opts)
+	outs, sum, err := snippetrun.RunAll(context.Background(), banks, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, f := range files {
-		f.Snippets = outs[i]
+		f.Snippets, f.OptionSnippets = outs[i].Source, outs[i].Options
 	}
 	return sum
 }

@@ -204,6 +204,92 @@ func TestValueOf(t *testing.T) {
 	}
 }
 
+// TestValueOfExpression: of = "expr" is evaluated in the snippet's
+// namespace after the run; stdout is what the shown source printed, not
+// the hidden before/after code, unless the snippet defines stdout; an
+// expression that raises is reported as OfError, never as the snippet's
+// exception; nothing is evaluated after an exception escaped.
+func TestValueOfExpression(t *testing.T) {
+	t.Parallel()
+	p := pool(t)
+	hiding := Job{Mode: Exec, Before: "print('before')\nimport sys\nsys.stdout.write('b2 ')", Source: "for i in range(3):\n    print('hi', i)\nprint('end')\nresult = [1, 2, 3]",
+		After: "print('after')"}
+	for _, tc := range []struct {
+		name    string
+		job     Job
+		value   string
+		ofError string // type of OfError, "" for none
+		stdout  string // when not "", the whole stdout of the run
+	}{
+		{"count", with(hiding, `stdout.count("hi")`), "3", "", "before\nb2 hi 0\nhi 1\nhi 2\nend\nafter\n"},
+		{"lines", with(hiding, "len(stdout.splitlines())"), "4", "", ""},
+		{"last line", with(hiding, "stdout.splitlines()[-1]"), "'end'", "", ""},
+		{"whole", with(hiding, "stdout"), "'hi 0\\nhi 1\\nhi 2\\nend\\n'", "", ""},
+		{"before leaves the scratch dir", Job{Mode: Exec, Before: "import os\nos.chdir('/')", Source: "print('a')", ValueOf: "stdout"}, "'a\\n'", "", "a\n"},
+		{"raw writes", Job{Mode: Exec, Before: "import os", Source: "os.write(1, b'raw\\n')\nprint('p')", ValueOf: "sorted(stdout.split())"}, "['p', 'raw']", "", ""},
+		{"comprehension", with(hiding, "[l for l in stdout.splitlines() if l.startswith('hi')][1]"), "'hi 1'", "", ""},
+		{"len", with(hiding, "len(result)"), "3", "", ""},
+		{"name", with(hiding, "result"), "[1, 2, 3]", "", ""},
+		{"own stdout", Job{Mode: Exec, Source: "stdout = 'mine'\nprint('x')", ValueOf: "stdout.upper()"}, "'MINE'", "", "x\n"},
+		{"own stdout name", Job{Mode: Exec, Source: "stdout = 'mine'\nprint('x')", ValueOf: "stdout"}, "'mine'", "", ""},
+		{"name error", with(hiding, "len(reslt)"), "", "NameError", ""},
+		{"index error", Job{Mode: Exec, Source: "x = 1", ValueOf: "stdout.splitlines()[-1]"}, "", "IndexError", ""},
+		{"syntax error", Job{Mode: Exec, Source: "x = 1", ValueOf: "len(x"}, "", "SyntaxError", ""},
+		{"not after an exception", Job{Mode: Exec, Source: "print('a')\n1 / 0", ValueOf: "stdout.count('a')"}, "", "", "a\n"},
+		{"not after an exception in after", Job{Mode: Exec, Source: "x = 1", After: "1 / 0", ValueOf: "x + 1"}, "", "", ""},
+		{"after sys.exit", Job{Mode: Exec, Source: "import sys\nprint('a')\nsys.exit(0)\nprint('b')", ValueOf: "stdout"}, "'a\\n'", "", "a\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := run(t, p, tc.job)
+			if res.Tampered != "" {
+				t.Fatalf("tampered: %s", res.Tampered)
+			}
+			if tc.stdout != "" && string(res.Stdout) != tc.stdout {
+				t.Errorf("stdout %q, want %q", res.Stdout, tc.stdout)
+			}
+			if tc.ofError != "" {
+				if res.OfError == nil || res.OfError.Type != tc.ofError || res.HasValue {
+					t.Fatalf("want OfError %s, got %+v (value %q %v)", tc.ofError, res.OfError, res.Value, res.HasValue)
+				}
+				return
+			}
+			if res.OfError != nil {
+				t.Fatalf("OfError %+v", res.OfError)
+			}
+			if tc.value == "" {
+				if res.HasValue {
+					t.Fatalf("evaluated to %q", res.Value)
+				}
+				return
+			}
+			if !res.HasValue || res.Value != tc.value {
+				t.Fatalf("value %q (%v), want %q; stderr %q", res.Value, res.HasValue, tc.value, res.Stderr)
+			}
+		})
+	}
+}
+
+// TestValueOfStdoutAtBasic: the source's stdout is captured at level
+// basic too, where the scratch directory is a host temporary directory
+// (where basic is available at all: as TestLevels).
+func TestValueOfStdoutAtBasic(t *testing.T) {
+	t.Parallel()
+	p, err := Open(Options{Python: sharedInterp(t).Path, Mode: "basic", Limits: testLimits(), Workers: 1, ignoreEnvRequire: true})
+	if err != nil {
+		t.Skipf("level basic unavailable: %v", err)
+	}
+	defer p.Close()
+	res := run(t, p, Job{Mode: Exec, Before: "print('setup')", Source: "print('hi')\nprint('hi')", ValueOf: "stdout.count('hi')"})
+	if res.OfError != nil || !res.HasValue || res.Value != "2" || string(res.Stdout) != "setup\nhi\nhi\n" {
+		t.Fatalf("level %s: %+v (of error %+v)", p.Level(), res, res.OfError)
+	}
+}
+
+func with(j Job, of string) Job {
+	j.ValueOf = of
+	return j
+}
+
 func TestHashSeed(t *testing.T) {
 	t.Parallel()
 	p := pool(t)

@@ -248,7 +248,18 @@
 // anything runs and are reported as CompileTime; a snippet cannot forge them
 // (it could only print fake text on stderr, which is never parsed). ValueOf "_"
 // splits the last top-level expression statement off the AST and evaluates
-// it separately, keeping line numbers. The recursion limit is raised by the
+// it separately, keeping line numbers. Any other ValueOf is a Python
+// expression compiled before the run and evaluated in the snippet's
+// namespace after it (never after an uncaught exception), in the same
+// child under the same limits; what it raises, or a syntax error in it, is
+// Result.OfError, never the snippet's exception. When it reads the name
+// stdout, fd 1 is an unnamed file in the scratch directory while Source
+// runs (stdout is flushed before and after), whose bytes are then copied
+// to the stdout pipe: the run's stdout is unchanged, and stdout in the
+// expression is exactly what Source printed (unless the snippet defines
+// stdout). Only such jobs differ from `python -c` in when buffered output
+// reaches the pipe, and a Source stopped by a limit loses what it printed.
+// The recursion limit is raised by the
 // number of zygote frames below the snippet (and sys.get/setrecursionlimit
 // hide the shift), so RecursionError happens at the same depth as under
 // `python -c`. Tracebacks and compile errors are formatted by the

@@ -102,6 +102,7 @@ type wireResponse struct {
 	Killed      string         `json:"killed"`
 	Value       string         `json:"value"`
 	HasValue    bool           `json:"has_value"`
+	OfError     *wireException `json:"of_error"`
 	Missing     []string       `json:"missing"`
 	Duration    float64        `json:"duration"`
 	Recycle     bool           `json:"recycle"`

@@ -428,6 +428,9 @@ func (p *Pool) Run(ctx context.Context, job Job) (Result, error) {
 		res.Exception = &Exception{Type: e.Type, Module: e.Module, Message: e.Message, Line: e.Line,
 			Col: e.Col, Where: e.Where, CompileTime: e.CompileTime, Traceback: e.Traceback}
 	}
+	if e := resp.OfError; e != nil {
+		res.OfError = &Exception{Type: e.Type, Module: e.Module, Message: e.Message, Where: "of"}
+	}
 	return res, nil
 }
 

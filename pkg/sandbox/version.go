@@ -14,7 +14,7 @@ var ErrNoIsolation = errors.New("sandbox: no isolation available")
 // behaviourVersion is raised by hand whenever the Go side changes what a
 // snippet sees or how its result is reported (limits, mounts, the result
 // fields); changes to zygote.py are covered by its hash.
-const behaviourVersion = "2"
+const behaviourVersion = "3"
 
 // Version identifies the sandbox's behaviour for result caches: results
 // cached under one Version are valid for any build with the same one.

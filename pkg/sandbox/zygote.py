@@ -262,6 +262,90 @@ def install_filter():
         raise OSError(ctypes.get_errno(), 'seccomp stage 2')
 
 
+def code_names(code):
+    names = set(code.co_names) | set(code.co_varnames) | set(code.co_freevars)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            names |= code_names(c)
+    return names
+
+
+class capture_source:
+    """While the shown source runs, fd 1 is a private unnamed file in the
+    run's scratch directory (memfd_create is refused to snippets) instead of
+    the stdout pipe; afterwards its bytes are written on to the pipe (so the
+    run's stdout is unchanged) and kept as the text `stdout` of an `of`
+    expression: what the source printed, without the hidden before/after
+    code's output. When no such file can be made, nothing is redirected and
+    text() is None."""
+
+    def __init__(self, rundir):
+        self.rundir = rundir
+        self.data = None
+        self.saved = -1
+
+    def __enter__(self):
+        flush_stdout()
+        fd = -1
+        try:
+            fd = os.open(self.rundir, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        except (AttributeError, OSError):
+            try:
+                import tempfile
+                fd, path = tempfile.mkstemp(dir=self.rundir)
+                os.unlink(path)
+            except BaseException:
+                fd = -1
+        if fd < 0:
+            return self
+        try:
+            self.saved = os.dup(1)
+            os.dup2(fd, 1)
+        except OSError:
+            self.saved = -1
+        finally:
+            os.close(fd)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved < 0:
+            return False
+        flush_stdout()
+        chunks = []
+        try:
+            os.lseek(1, 0, os.SEEK_SET)
+            while True:
+                b = os.read(1, 1 << 16)
+                if not b:
+                    break
+                chunks.append(b)
+        except OSError:
+            chunks = None
+        self.data = b''.join(chunks) if chunks is not None else None
+        os.dup2(self.saved, 1)
+        os.close(self.saved)
+        view = memoryview(self.data or b'')
+        while view:
+            try:
+                n = os.write(1, view)
+            except OSError:
+                break
+            view = view[n:]
+        return False
+
+    def text(self):
+        return None if self.data is None else self.data.decode('utf-8', 'replace')
+
+
+def flush_stdout():
+    for f in {id(x): x for x in (sys.stdout, sys.__stdout__)}.values():
+        try:
+            if f is not None:
+                f.flush()
+        except BaseException:
+            pass
+
+
 def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
     # The zygote ignores polite signals; give the snippet what `python -c` has.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -387,6 +471,18 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
                 last_code = compile(ast.Expression(last.value), '<string>', 'eval', dont_inherit=True)
         except BaseException:
             src_code, last_code = codes['source'], None
+    # of = "expr" (anything but "_"): compiled here, evaluated in the
+    # snippet's namespace after the run, unless an exception escaped. When
+    # it reads the name stdout, the shown source's stdout is captured on its
+    # own (see capture_source) so that stdout means what the source printed.
+    of_code, of_error, wants_stdout, captured = None, None, False, None
+    if value_of and value_of != '_':
+        try:
+            of_code = compile(value_of, '<of>', 'eval', dont_inherit=True)
+            wants_stdout = 'stdout' in code_names(of_code)
+        except BaseException as e:
+            of_error = {'type': type(e).__name__, 'module': getattr(type(e), '__module__', 'builtins') or '',
+                        'message': safe_str(e)[:4096]}
     src_codes = code_objects(src_code, set())
     if last_code is not None:
         code_objects(last_code, src_codes)
@@ -435,7 +531,11 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         if req.get('before'):
             exec(codes['before'], ns)
         where = 'source'
-        exec(src_code, ns)
+        if wants_stdout:
+            with capture_source(rundir) as captured:
+                exec(src_code, ns)
+        else:
+            exec(src_code, ns)
         if last_code is not None:
             value = eval(last_code, ns)
             has_value = True
@@ -456,10 +556,25 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         print_exception(e, tb)
         rc = 1
         del e
-    if value_of and value_of != '_':
-        if value_of in ns:
-            value = ns[value_of]
-            has_value = True
+    if of_code is not None and exc_info is None:
+        if value_of.isidentifier() and not (value_of == 'stdout' and wants_stdout):
+            if value_of in ns:  # a plain name: its value, or none (QB512)
+                value = ns[value_of]
+                has_value = True
+        else:
+            try:
+                if wants_stdout and 'stdout' not in ns:
+                    text = captured.text() if captured is not None else ''
+                    if text is None:
+                        raise OSError('the sandbox could not capture what the source printed')
+                    ns['stdout'] = text
+                value = eval(of_code, ns)
+                has_value = True
+            except BaseException as e:
+                of_error = {'type': getattr(type(e), '__qualname__', type(e).__name__),
+                            'module': getattr(type(e), '__module__', 'builtins') or '',
+                            'message': safe_str(e)[:4096]}
+                del e
     vrepr = ''
     if has_value:
         try:
@@ -477,7 +592,7 @@ def child(req, stdin_fd, out_w, err_w, rep_w, rundir):
         pending = True
     if real_getpid() == me:  # not in a process the snippet forked
         report({'phase': 'done', 'exception': exc_info, 'value': vrepr, 'has_value': has_value,
-                'rc': rc, 'pending': bool(pending)})
+                'of_error': of_error, 'rc': rc, 'pending': bool(pending)})
     # Finalization like Py_FinalizeEx: join non-daemon threads, atexit, flush.
     try:
         if 'threading' in sys.modules:
@@ -829,7 +944,7 @@ def run(req):
     resp = {
         'stdout': b64(bufs[out_r]), 'stderr': b64(bufs[err_r]),
         'stdout_trunc': trunc[out_r], 'stderr_trunc': trunc[err_r],
-        'exception': None, 'exit': 0, 'killed': killed, 'value': '', 'has_value': False,
+        'exception': None, 'exit': 0, 'killed': killed, 'value': '', 'has_value': False, 'of_error': None,
         'missing': [], 'duration': duration, 'recycle': not clean, 'cancelled': cancel,
         'tampered': forged,
     }
@@ -845,6 +960,9 @@ def run(req):
     if done is not None:
         resp['value'] = str(done.get('value') or '')
         resp['has_value'] = bool(done.get('has_value'))
+        oe = done.get('of_error')
+        if isinstance(oe, dict):
+            resp['of_error'] = {k: str(oe.get(k) or '')[:4096] for k in ('type', 'module', 'message')}
     resp['exception'] = exc
     cpu_used = (rusage.ru_utime + rusage.ru_stime) if rusage is not None else (cpu_time(pid) or 0.0)
     if status is not None:

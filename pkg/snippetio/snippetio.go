@@ -55,8 +55,14 @@ type Job struct {
 	HashSeed     int      // PYTHONHASHSEED for this run; one zygote per (worker, seed), started lazily
 	SitePackages bool     // let the snippet import from the interpreter's site-packages (default: -S, no site)
 	Requires     []string // modules that must be importable; missing ones => Result.Missing, snippet NOT run
-	ValueOf      string   // "" none; "_" = repr() of the last top-level expression statement of Source; else repr() of that global after the run
-	Limits       *Limits  // optional per-job override of the pool's limits (zero fields = pool value)
+	// ValueOf is "" for none; "_" for the repr() of the last top-level
+	// expression statement of Source; else a Python expression (often a
+	// global's name) whose repr() is taken after the run, evaluated in the
+	// snippet's namespace, where the name stdout, unless the snippet
+	// defines it, is the text Source printed (without what Before and After
+	// printed). It is not evaluated when an exception escaped.
+	ValueOf string
+	Limits  *Limits // optional per-job override of the pool's limits (zero fields = pool value)
 }
 
 // Exception describes an uncaught exception (or a compile error).
@@ -80,8 +86,11 @@ type Result struct {
 	Killed                           string // "" | "cpu" | "wall" | "memory" | "output" | "signal: <name>"
 	Value                            string // repr, when ValueOf was set and available
 	HasValue                         bool
-	Missing                          []string
-	Duration                         time.Duration // fork to exit of the snippet process, as measured by the zygote
+	// OfError is the exception that evaluating (or compiling) a ValueOf
+	// expression raised; Where is "of". Nil when it did not raise.
+	OfError  *Exception
+	Missing  []string
+	Duration time.Duration // fork to exit of the snippet process, as measured by the zygote
 
 	// Tampered is "" for a trustworthy result. Otherwise it says what was
 	// wrong, e.g. "the zygote was changed: RLIMIT_NOFILE (64, 64) -> (8, 8)"

@@ -13,6 +13,11 @@
 //     (see MayVary), so a key that is right on one machine only is caught;
 //   - "none": nothing.
 //
+// A question whose options are code (run = "options") has no snippet of its
+// own: each option runs as its own job (OptionJobs), with the hidden before
+// code and the shown source first, and gets its own outcome (RunAll).
+// Identical jobs in one run, from any questions, run once.
+//
 // It does not import the sandbox either: jobs and results are the plain
 // data of package snippetio, and *sandbox.Pool is the Runner qbank passes
 // in (package linter does).
@@ -66,12 +71,40 @@ type task struct {
 	job  snippetio.Job
 	out  *snippet.Outcome
 	slot int
+	// key identifies the job: its cache key.
+	key string
+	// same are the other tasks with an identical job, which take this
+	// task's result.
+	same []*task
+}
+
+// all is the task and its copies.
+func (t *task) all() []*task { return append([]*task{t}, t.same...) }
+
+// dedup keys the tasks (runKey as for the cache) and folds tasks with
+// identical jobs into the first of them.
+func dedup(tasks []*task, runKey string) []*task {
+	first := map[string]*task{}
+	out := tasks[:0:0]
+	for _, t := range tasks {
+		k := CacheKey(runKey, t.job)
+		t.key = k
+		if f, ok := first[k]; ok {
+			f.same = append(f.same, t)
+			continue
+		}
+		first[k] = t
+		out = append(out, t)
+	}
+	return out
 }
 
 // Jobs returns the sandbox jobs a question's snippet needs, in seed order.
+// A question whose options are code (run = "options") has none: see
+// OptionJobs.
 func Jobs(q *bank.Question) []snippetio.Job {
 	c := q.Code
-	if c == nil || c.Expect == "none" || c.Language != "python" {
+	if c == nil || c.Expect == "none" || c.Language != "python" || q.OptionsAreCode() {
 		return nil
 	}
 	job := snippetio.Job{
@@ -100,6 +133,76 @@ func Jobs(q *bank.Question) []snippetio.Job {
 		jobs = append(jobs, second)
 	}
 	return jobs
+}
+
+// OptionJobs returns, for a question whose options are code (run =
+// "options"), each option's sandbox jobs in seed order, by option index:
+// hidden before and the shown source (as the job's Before, so that the
+// option's own lines are the job's Source lines), then the option, then
+// hidden after, with the question's stdin. expect = "output" and "error"
+// run the option; "value" also takes the repr of its last expression (or
+// of the question's of). Other expects run nothing (QB517 says why).
+func OptionJobs(q *bank.Question) [][]snippetio.Job {
+	c := q.Code
+	if !q.OptionsAreCode() || c.Language != "python" || len(q.Options) == 0 {
+		return nil
+	}
+	switch {
+	case c.Expect == "output" && c.HasOutput, c.Expect == "error" && c.Error != "", c.Expect == "value" && c.HasValue:
+	default:
+		return nil // nothing stated to compare with (QB517)
+	}
+	before := c.Before
+	if strings.TrimSpace(c.Source) != "" {
+		if before != "" && !strings.HasSuffix(before, "\n") {
+			before += "\n"
+		}
+		before += c.Source
+	}
+	out := make([][]snippetio.Job, len(q.Options))
+	for i, o := range q.Options {
+		code, _ := OptionCode(o.Text)
+		job := snippetio.Job{
+			Mode: snippetio.Exec, Source: code, Before: before, After: c.After,
+			Stdin: c.Stdin, Requires: c.Requires, SitePackages: len(c.Requires) > 0,
+		}
+		jobs := []snippetio.Job{job}
+		if c.Expect == "value" {
+			jobs[0].ValueOf = "_"
+			if c.Of != "" {
+				jobs[0].ValueOf = c.Of
+			}
+		}
+		if c.Expect != "error" && MayVary(before+"\n"+code+"\n"+c.After) {
+			second := jobs[0]
+			second.HashSeed = 1
+			jobs = append(jobs, second)
+		}
+		out[i] = jobs
+	}
+	return out
+}
+
+// OptionCode is the Python code of a code option: its text, or the
+// inside of a Markdown fence (```python … ```) or code span that wraps
+// all of it. line is how many lines of the text come before the code's
+// first line (1 after an opening fence line), to place findings.
+func OptionCode(text string) (code string, line int) {
+	t := strings.TrimSpace(text)
+	if strings.HasPrefix(t, "```") && strings.HasSuffix(t, "```") && len(t) >= 6 {
+		inner := t[3 : len(t)-3]
+		if nl := strings.IndexByte(inner, '\n'); nl >= 0 {
+			lead := len(text) - len(strings.TrimLeft(text, " \t\r\n"))
+			return inner[nl+1:], strings.Count(text[:lead], "\n") + 1
+		}
+	}
+	for _, fence := range []string{"``", "`"} {
+		if strings.HasPrefix(t, fence) && strings.HasSuffix(t, fence) && len(t) > 2*len(fence) &&
+			!strings.Contains(t[len(fence):len(t)-len(fence)], fence) {
+			return strings.TrimSpace(t[len(fence) : len(t)-len(fence)]), 0
+		}
+	}
+	return text, 0
 }
 
 // varyRe finds what can make output differ between runs: sets (their
@@ -149,47 +252,79 @@ func stripStrings(code string) string {
 	return b.String()
 }
 
+// Outcomes are what running one bank's snippets showed, by question
+// index: Source for a question's own snippet, Options for a question
+// whose options are code (one outcome per option, in option order).
+type Outcomes struct {
+	Source  map[int]*snippet.Outcome
+	Options map[int][]*snippet.Outcome
+}
+
 // Run checks the snippets of the questions of banks (nil banks are
 // skipped) and returns each bank's outcomes by question index, in the order
 // of banks. Only questions for which opts.Select returns true run (all when
 // it is nil). Cancelling ctx stops handing out snippets and interrupts the
-// ones running; Run then returns ctx.Err().
+// ones running; Run then returns ctx.Err(). Run leaves out the outcomes of
+// code options; RunAll has them.
 func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*snippet.Outcome, Summary, error) {
+	all, sum, err := RunAll(ctx, banks, opts)
+	if all == nil {
+		return nil, sum, err
+	}
+	out := make([]map[int]*snippet.Outcome, len(all))
+	for i, o := range all {
+		out[i] = o.Source
+	}
+	return out, sum, err
+}
+
+// RunAll is Run with the outcomes of code options (run = "options") too.
+// Every option counts as one snippet in the Summary. Identical jobs (the
+// same option in two questions, say) run once and share their result.
+func RunAll(ctx context.Context, banks []*bank.Bank, opts Options) ([]Outcomes, Summary, error) {
 	var tasks []*task
 	var sum Summary
-	out := make([]map[int]*snippet.Outcome, len(banks))
+	out := make([]Outcomes, len(banks))
+	add := func(q *bank.Question, jobs []snippetio.Job) *snippet.Outcome {
+		sum.Snippets++
+		o := &snippet.Outcome{Python: opts.Python, Expect: q.Code.Expect}
+		if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != snippetio.Compile {
+			o.Skipped = true
+			o.NoSandbox = opts.Runner != nil
+			sum.Skipped++
+			return o
+		}
+		o.Runs = make([]snippetio.Result, len(jobs))
+		for i, j := range jobs {
+			tasks = append(tasks, &task{job: j, out: o, slot: i})
+		}
+		return o
+	}
 	for bi, b := range banks {
 		if b == nil {
 			continue
 		}
-		outcomes := map[int]*snippet.Outcome{}
-		out[bi] = outcomes
+		out[bi] = Outcomes{Source: map[int]*snippet.Outcome{}, Options: map[int][]*snippet.Outcome{}}
 		for _, q := range b.Questions {
 			if opts.Select != nil && !opts.Select(q) {
 				continue
 			}
-			jobs := Jobs(q)
-			if len(jobs) == 0 {
-				continue
+			if jobs := Jobs(q); len(jobs) > 0 {
+				out[bi].Source[q.Index] = add(q, jobs)
 			}
-			sum.Snippets++
-			o := &snippet.Outcome{Python: opts.Python, Expect: q.Code.Expect}
-			outcomes[q.Index] = o
-			if opts.Runner == nil || opts.CompileOnly && jobs[0].Mode != snippetio.Compile {
-				o.Skipped = true
-				o.NoSandbox = opts.Runner != nil
-				sum.Skipped++
-				continue
-			}
-			o.Runs = make([]snippetio.Result, len(jobs))
-			for i, j := range jobs {
-				tasks = append(tasks, &task{job: j, out: o, slot: i})
+			if ojobs := OptionJobs(q); len(ojobs) > 0 {
+				outs := make([]*snippet.Outcome, len(ojobs))
+				for i, jobs := range ojobs {
+					outs[i] = add(q, jobs)
+				}
+				out[bi].Options[q.Index] = outs
 			}
 		}
 	}
 	if len(tasks) == 0 {
 		return out, sum, ctx.Err()
 	}
+	tasks = dedup(tasks, opts.Key)
 	par := opts.Parallel
 	if par <= 0 {
 		par = 2 * runtime.GOMAXPROCS(0)
@@ -202,14 +337,15 @@ func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*snip
 		go func() {
 			defer wg.Done()
 			for t := range ch {
-				key := ""
+				key := t.key
 				if opts.Cache != nil {
-					key = CacheKey(opts.Key, t.job)
 					if r, ok := opts.Cache.Get(key); ok {
 						mu.Lock()
-						t.out.Runs[t.slot] = r
-						t.out.Cached++
-						sum.Cached++
+						for _, c := range t.all() {
+							c.out.Runs[c.slot] = r
+							c.out.Cached++
+							sum.Cached++
+						}
 						mu.Unlock()
 						continue
 					}
@@ -219,12 +355,19 @@ func Run(ctx context.Context, banks []*bank.Bank, opts Options) ([]map[int]*snip
 					continue // cancelled: the result says nothing about the snippet
 				}
 				mu.Lock()
-				if err != nil {
-					t.out.Err = err
-					sum.Failed++
-				} else {
-					t.out.Runs[t.slot] = r
-					sum.Executed++
+				for i, c := range t.all() {
+					switch {
+					case err != nil:
+						c.out.Err = err
+						sum.Failed++
+					case i == 0:
+						c.out.Runs[c.slot] = r
+						sum.Executed++
+					default: // a copy of the same job: shared, counted as from the cache
+						c.out.Runs[c.slot] = r
+						c.out.Cached++
+						sum.Cached++
+					}
 				}
 				mu.Unlock()
 				if err == nil && opts.Cache != nil && Cacheable(r) {
