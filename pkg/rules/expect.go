@@ -113,11 +113,14 @@ var (
 		regexp.MustCompile("\\bwhat(?:'s| is| will be) `[^`]+` (?:after|at the end|when the code|once)\\b"),
 	}
 	// partialRe asks about a part of the output ("the last line printed").
-	partialRe   = regexp.MustCompile(`\b(?:last|final|next) (?:line|character|word|item|element|number|value)s? (?:printed|of (?:the )?output|in the output|output|displayed|shown)\b|\bon the (?:last|final) line\b`)
-	codeSpanRe  = regexp.MustCompile("`([^`]+)`")
-	identRe     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	callRe      = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\(.*\)$`)
-	valueOfWord = regexp.MustCompile(`\b(?:value|contents?) of (?:the (?:variable|list|dict|string|name) )?([A-Za-z_][A-Za-z0-9_]*)\b`)
+	partialRe  = regexp.MustCompile(`\b(?:last|final|next) (?:line|character|word|item|element|number|value)s? (?:printed|of (?:the )?output|in the output|output|displayed|shown)\b|\bon the (?:last|final) line\b`)
+	codeSpanRe = regexp.MustCompile("`([^`]+)`")
+	// stdinClauseRe is a clause that states the input a question's stdin
+	// gives: "if the user enters `3`", "when the input is `4 9 1`".
+	stdinClauseRe = regexp.MustCompile("\\b(?:(?:if|when) (?:the user|you|someone) (?:enters|types|inputs|gives|provides)(?: (?:the )?(?:input|value|number|text|string|word|line|lines))?|(?:if|when|given) the input is|for (?:the )?input|given (?:the )?input) (?:`…`|[^\\s`]+)")
+	identRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	callRe        = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\(.*\)$`)
+	valueOfWord   = regexp.MustCompile(`\b(?:value|contents?) of (?:the (?:variable|list|dict|string|name) )?([A-Za-z_][A-Za-z0-9_]*)\b`)
 	// noAnswerRe are keyed options that no run can be compared with.
 	noAnswerRe = regexp.MustCompile(`(?i)^\s*(?:none of (?:the|these)(?: above)?|all of (?:the|these)(?: above)?|it depends|nothing|no output|it runs forever|infinite loop|an infinite loop|undefined|unknown)\s*\.?\s*$`)
 )
@@ -247,6 +250,11 @@ func decideExpect(q *bank.Question) (expectSuggestion, bool) {
 		return expectSuggestion{}, false
 	}
 	words := codeSpanRe.ReplaceAllString(prompt, "`…`")
+	if c.Stdin != "" {
+		// "…if the user enters `3`?" names the stdin the question gives:
+		// not a what-if about another program.
+		words = stdinClauseRe.ReplaceAllString(words, "")
+	}
 	if vetoed(words) || noAnswerRe.MatchString(key) {
 		return expectSuggestion{}, false
 	}

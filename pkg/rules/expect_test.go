@@ -119,6 +119,11 @@ func TestSuggestExpect(t *testing.T) {
 		{"What is printed by the second `print`?", outs, "A", loop, "", ""},
 		{"What does this code print for the input `5`?", outs, "A", "n = int(input())\nprint(n)", "", ""},
 		{"What does this print on Python 2?", outs, "A", loop, "", ""},
+		// A clause naming the input the question's stdin gives is no what-if.
+		{"What does this print if the user enters `3`?", outs, "A", "n = int(input())\nprint(n)", "stdin = \"3\\n\"", `expect = "output"`},
+		{"What does this code print for the input `5`?", outs, "A", "n = int(input())\nprint(n)", "stdin = \"5\"", `expect = "output"`},
+		{"What does this print if the user enters `3`?", outs, "A", "n = int(input())\nprint(n)", "", ""},
+		{"What would this print if the user enters `3` and we change `n * 2` to `n * 3`?", outs, "A", "n = int(input())\nprint(n)", "stdin = \"3\"", ""},
 		{"What does `'abc'.upper()` return?", []string{"'ABC'", "'abc'"}, "A", "s = 'abc'", "", ""},
 		{"What does this code print?", []string{"ValueError: invalid literal for int() with base 10: 'x'", "x", "0"}, "A", "print(int('x'))", "", `expect = "error", error = "ValueError"`},
 		{"What does this code print?", []string{"It raises a TypeError", "ab", "a b"}, "A", "print('a' + 1)", "", `expect = "error", error = "TypeError"`},
