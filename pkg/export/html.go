@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // PromptHTML is the question's stem as HTML: the prompt's Markdown, then

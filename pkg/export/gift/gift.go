@@ -18,7 +18,7 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/gift"
 	"github.com/qbank-dev/qbank/pkg/export/internal/exporttest"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
 )
 

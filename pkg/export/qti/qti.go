@@ -34,7 +34,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/internal/xmlw"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // Namespaces and the response processing template.

@@ -25,8 +25,8 @@ func TestBlockAndShort(t *testing.T) {
 		{"soft break", "one\ntwo", "<p>one\ntwo</p>", "one\ntwo"},
 		{"fenced", "see:\n```python\nif a < b:\n    print(1)\n```\n", "<p>see:</p>\n<pre><code class=\"language-python\">if a &lt; b:\n    print(1)</code></pre>", "<p>see:</p>\n<pre><code class=\"language-python\">if a &lt; b:\n    print(1)</code></pre>"},
 		{"fence keeps markup", "```\n*x* `y`\n```", "<pre><code>*x* `y`</code></pre>", "<pre><code>*x* `y`</code></pre>"},
-		{"bullets", "- a\n- *b*\n", "<ul><li>a</li><li><em>b</em></li></ul>", "<ul><li>a</li><li><em>b</em></li></ul>"},
-		{"numbered", "1. a\n2. b", "<ol><li>a</li><li>b</li></ol>", "<ol><li>a</li><li>b</li></ol>"},
+		{"bullets", "- a\n- *b*\n", "<ul>\n<li>a</li>\n<li><em>b</em></li>\n</ul>", "<ul>\n<li>a</li>\n<li><em>b</em></li>\n</ul>"},
+		{"numbered", "1. a\n2. b", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>"},
 		{"empty", "", "", ""},
 	}
 	for _, tt := range tests {
