@@ -18,8 +18,8 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
-	"github.com/qbank-dev/qbank/pkg/markdown"
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // Format is the gift export format.

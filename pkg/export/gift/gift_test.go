@@ -16,8 +16,8 @@ import (
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/gift"
 	"github.com/qbank-dev/qbank/pkg/export/internal/exporttest"
-	"github.com/qbank-dev/qbank/pkg/markdown"
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 func TestEscape(t *testing.T) {

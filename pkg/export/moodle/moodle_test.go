@@ -13,8 +13,8 @@ import (
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/internal/exporttest"
-	"github.com/qbank-dev/qbank/pkg/markdown"
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // The structure qformat_xml reads (question/format/xml/format.php):
