@@ -20,6 +20,16 @@ func PromptHTML(q *bank.Question) string {
 	return s
 }
 
+// OptionHTML is an answer option as HTML: its Markdown, or, when the
+// question's options are snippets (run = "options"), the option's text as
+// a code block, exactly as written.
+func OptionHTML(q *bank.Question, o bank.Option) string {
+	if q.OptionsAreCode() {
+		return markdown.Code(o.Text, q.Code.Language)
+	}
+	return markdown.Option(o.Text)
+}
+
 // ExplanationHTML renders the explanation steps, one paragraph (or block)
 // each; "" when there are none.
 func ExplanationHTML(q *bank.Question) string {

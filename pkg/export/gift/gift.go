@@ -184,7 +184,7 @@ func question(w *writer, q *bank.Question, d *export.Drops) {
 		default:
 			w.buf.WriteString("~")
 		}
-		w.html(markdown.Short(o.Text))
+		w.html(export.OptionHTML(q, o))
 		if strings.TrimSpace(o.Feedback) != "" {
 			w.buf.WriteString(" #")
 			w.html(markdown.Short(o.Feedback))

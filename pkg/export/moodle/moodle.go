@@ -128,7 +128,7 @@ func question(x *xmlw.Writer, q *bank.Question, drops *export.Drops) {
 	}
 	for i, o := range q.Options {
 		x.Open("answer", "fraction", weights[i], "format", "html")
-		x.Text("text", markdown.Short(o.Text))
+		x.Text("text", export.OptionHTML(q, o))
 		if strings.TrimSpace(o.Feedback) != "" {
 			htmlText(x, "feedback", markdown.Short(o.Feedback))
 		} else {

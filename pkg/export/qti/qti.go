@@ -266,7 +266,7 @@ func itemXML(it *item, drops *export.Drops) ([]byte, bool) {
 	}
 	w.Open("choiceInteraction", "responseIdentifier", "RESPONSE", "shuffle", "false", "maxChoices", maxChoices)
 	for _, o := range q.Options {
-		w.Raw("simpleChoice", markdown.Short(o.Text), "identifier", identifier(o.Letter))
+		w.Raw("simpleChoice", export.OptionHTML(q, o), "identifier", identifier(o.Letter))
 	}
 	w.Close()
 	if hasHint {
