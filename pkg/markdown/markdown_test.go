@@ -28,6 +28,13 @@ func TestBlockAndShort(t *testing.T) {
 		{"bullets", "- a\n- *b*\n", "<ul>\n<li>a</li>\n<li><em>b</em></li>\n</ul>", "<ul>\n<li>a</li>\n<li><em>b</em></li>\n</ul>"},
 		{"numbered", "1. a\n2. b", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>"},
 		{"empty", "", "", ""},
+		{"link", "[a](http://x.y/p?q=1&r=2)", `<p><a href="http://x.y/p?q=1&amp;r=2">a</a></p>`, `<a href="http://x.y/p?q=1&amp;r=2">a</a>`},
+		{"unsafe link", "[a](javascript:alert(1))", "<p>a</p>", "a"},
+		{"image", `![alt *x*](p.png "t")`, `<p><img src="p.png" alt="alt x" /></p>`, `<img src="p.png" alt="alt x" />`},
+		{"html block", "<div>\n*x*\n</div>", "<p>&lt;div&gt;\n*x*\n&lt;/div&gt;</p>", "&lt;div&gt;\n*x*\n&lt;/div&gt;"},
+		{"entities", "&copy; &amp; &#65; &#1;", "<p>\u00a9 &amp; A \ufffd</p>", "\u00a9 &amp; A \ufffd"},
+		{"code keeps spaces", "`a  b` and ` x ` and `  y`", "<p><code>a&#160;&#160;b</code> and <code>x</code> and <code>&#160;&#160;y</code></p>", "<code>a&#160;&#160;b</code> and <code>x</code> and <code>&#160;&#160;y</code>"},
+		{"hard break", "a\\\nb", "<p>a<br />\nb</p>", "a<br />\nb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +53,10 @@ func TestWellFormed(t *testing.T) {
 	inputs := []string{
 		"*a **b* c**", "``` unclosed\ncode", "- a\n\n1. b\n  cont", "<script>alert(1)</script>",
 		"_a_b_ *", "**", "***x***", "`", "a\\", "& &amp; &#1;", "* * *", "__init__ is _special_",
+		"&#x1F; &#xFFFF; &#xFFFE; &#0; &#55296; \\&#1;", "<div>\n<script>alert(1)</script>\n</div>",
+		"<!-- c --> <?php x ?> <![CDATA[x]]>", "[a](javascript:alert(1)) [b](JAVASCRIPT:x)", "<javascript:alert(1)>",
+		"![img](data:text/html,x \"t\")", "[x](http://a.b \"title\") ![i](p.png 'alt')", "<a href=\"javascript:x\">y</a>",
+		"# h\n---\n> q\n\n    code", "a  \nb", "`a  b`", "[ref]\n\n[ref]: http://x", "&nbsp;&copy;&NotALegalEntity;",
 	}
 	for _, in := range inputs {
 		for _, out := range []string{Block(in), Short(in)} {
@@ -60,8 +71,10 @@ func TestWellFormed(t *testing.T) {
 					break
 				}
 			}
-			if strings.Contains(out, "<script") {
-				t.Errorf("%q -> %q: raw HTML passed through", in, out)
+			for _, bad := range []string{"<script", "<div", "<a href=\"javascript", "<!--", "<?", "<![CDATA", " title=", `href="JAVASCRIPT`, `src="data:text`} {
+				if strings.Contains(out, bad) {
+					t.Errorf("%q -> %q: %s passed through", in, out, bad)
+				}
 			}
 		}
 	}

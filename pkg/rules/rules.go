@@ -22,7 +22,7 @@ var registry = []*lint.Rule{
 	DifficultyLabel,
 	SnippetSyntax, WrongKey, AmbiguousOptions, NoMatchingOption, UnexpectedException,
 	ErrorNotRaised, WrongException, LooseMatch, Nondeterministic, MissingModule, SnippetLimit,
-	NoValue, SandboxFailure, SandboxTampering,
+	NoValue, SandboxFailure, SandboxTampering, RenderedOption,
 	UnusedSuppression, InvalidSuppression, DifficultyMinimum,
 }
 
