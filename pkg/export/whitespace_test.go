@@ -56,6 +56,7 @@ func TestWhitespaceKept(t *testing.T) {
 
 	t.Run("json", func(t *testing.T) {
 		data, _ := exporttest.Export(t, "json", []*bank.Bank{b})
+		exporttest.Golden(t, "whitespace.json", data)
 		validateGo(t, data)
 		var bundle export.Bundle
 		if err := json.Unmarshal(data, &bundle); err != nil {
@@ -110,6 +111,7 @@ func TestWhitespaceKept(t *testing.T) {
 
 	t.Run("moodle", func(t *testing.T) {
 		data, _ := exporttest.Export(t, "moodle", []*bank.Bank{b})
+		exporttest.Golden(t, "whitespace.moodle.xml", data)
 		var doc struct {
 			Questions []struct {
 				Answers []string `xml:"answer>text"`
@@ -127,6 +129,7 @@ func TestWhitespaceKept(t *testing.T) {
 
 	t.Run("gift", func(t *testing.T) {
 		data, _ := exporttest.Export(t, "gift", []*bank.Bank{b})
+		exporttest.Golden(t, "whitespace.gift", data)
 		var qs []struct {
 			Choices []struct {
 				Text struct {
