@@ -21,8 +21,10 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -56,36 +58,116 @@ func normalizeNewlines(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
-func render(b *bytes.Buffer, src []byte, n ast.Node) {
+// output is a buffer with the buffered writer goldmark writes to (it
+// would allocate a 4 KiB one per call otherwise), pooled.
+type output struct {
+	b bytes.Buffer
+	w *bufio.Writer
+}
+
+var outputs = sync.Pool{New: func() any {
+	o := &output{}
+	o.w = bufio.NewWriterSize(&o.b, 1024)
+	return o
+}}
+
+func newOutput() *output { return outputs.Get().(*output) }
+
+// done returns what was written and puts o back in the pool.
+func (o *output) done() string {
+	_ = o.w.Flush()
+	s := strings.TrimRight(o.b.String(), "\n")
+	o.b.Reset()
+	outputs.Put(o)
+	return s
+}
+
+func (o *output) render(src []byte, n ast.Node) {
 	// Rendering into a bytes.Buffer does not fail.
-	_ = md.Renderer().Render(b, src, n)
+	_ = md.Renderer().Render(o.w, src, n)
+}
+
+// plain reports whether s is one line of text that CommonMark renders as
+// it is (escaped): letters, digits, single spaces inside, and punctuation
+// that starts no Markdown construct where it stands — no list marker, no
+// link, no reference definition. Most options and many prompts are plain;
+// they skip the parser (a test holds the shortcut to goldmark's output).
+func plain(s string) bool {
+	if s == "" || s[len(s)-1] == ' ' || strings.Contains(s, "](") {
+		return false
+	}
+	switch c := s[0]; {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '(', c == '{', c == '\'', c == '"':
+	case c == '[':
+		if strings.Contains(s, "]:") { // a link reference definition
+			return false
+		}
+	case c == '-':
+		if len(s) < 2 || s[1] < '0' || s[1] > '9' { // a list item or a rule
+			return false
+		}
+	case c >= '0' && c <= '9':
+		n := 0
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			n++
+		}
+		if n < len(s) && (s[n] == '.' || s[n] == ')') && (n+1 == len(s) || s[n+1] == ' ') { // "1." "2) x"
+			return false
+		}
+	default:
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == ' ':
+			if s[i-1] == ' ' {
+				return false
+			}
+		case strings.IndexByte(",.;:?'\"(){}[]/=%$@^|+->", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Block renders s as block HTML: every paragraph in <p>.
 func Block(s string) string {
+	if plain(s) {
+		return "<p>" + Escape(s) + "</p>"
+	}
 	src, doc := parse(s)
-	var b bytes.Buffer
-	render(&b, src, doc)
-	return strings.TrimRight(b.String(), "\n")
+	o := newOutput()
+	o.render(src, doc)
+	return o.done()
 }
 
 // Short renders s like Block, but text that is a single paragraph comes
 // out without its <p>, for options and feedback that sit inline.
 func Short(s string) string {
+	if plain(s) {
+		return Escape(s)
+	}
 	src, doc := parse(s)
-	var b bytes.Buffer
+	return short(src, doc)
+}
+
+func short(src []byte, doc ast.Node) string {
+	o := newOutput()
 	first := doc.FirstChild()
 	switch {
 	case first != nil && first.NextSibling() == nil && first.Kind() == ast.KindParagraph:
 		for c := first.FirstChild(); c != nil; c = c.NextSibling() {
-			render(&b, src, c)
+			o.render(src, c)
 		}
 	case first != nil && first.NextSibling() == nil && first.Kind() == ast.KindHTMLBlock:
-		writeHTMLBlock(&b, src, first.(*ast.HTMLBlock))
+		writeHTMLBlock(o.w, src, first.(*ast.HTMLBlock))
 	default:
-		render(&b, src, doc)
+		o.render(src, doc)
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return o.done()
 }
 
 // Code renders source as a preformatted code block.

@@ -79,3 +79,41 @@ func TestWellFormed(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainShortcut holds the parser-free path for plain text to what
+// goldmark renders, on plain strings and on near misses.
+func TestPlainShortcut(t *testing.T) {
+	inputs := []string{
+		"Nothing", "Hello, world.", "x = 5", "True", "None", "(1, 2)", "{1: 2}", "'abc'", `"a" + "b"`,
+		"a-b", "a - b", "a+b", "a | b", "off by 50%", "x$", "user@example.com", "a/b", "x == y?", "f(x) = 2^3",
+		"Option B", "It prints 3.", "ValueError: bad", "a.b.c", "(1) first", "Q: why", "one two three",
+		"A1B2", "x=1; y=2", "it's", "{'a': [1]}", "[1, 2, 3]", "[[1], [2]]", "[x][y]", "0 1 2", "3.0", "42",
+		"3.14", "1, 2", "10 9 8", "-1", "-1.5", "2 4 6 -> Option B", "a > b", "1.5e10", "2)x",
+	}
+	near := []string{
+		"1. x", "- x", "+ x", "# x", "> x", "a  b", " a", "a ", "a\nb", "a*b*c", "__x__", "a_b_c", "[x](y)", "<b>",
+		"&amp;", "a\\*b", "`x`", "![i](p)", "~~~", "***", "a\tb", "", "=", "1) x", "3.", "2)", "12. x", "12.",
+		"[a]: b", "see [a](b)", "-", "- 1", "--", "-x", "> a", "<a>", "1 < 2", "a_b",
+	}
+	for _, in := range append(inputs, near...) {
+		if !plain(in) {
+			continue
+		}
+		src, doc := parse(in)
+		o := newOutput()
+		o.render(src, doc)
+		if want, got := o.done(), Block(in); got != want {
+			t.Errorf("Block(%q) = %q, goldmark renders %q", in, got, want)
+		}
+	}
+	for _, in := range inputs {
+		if !plain(in) {
+			t.Errorf("%q should take the shortcut", in)
+		}
+	}
+	for _, in := range near {
+		if plain(in) {
+			t.Errorf("%q should not take the shortcut", in)
+		}
+	}
+}

@@ -163,3 +163,25 @@ func TestVisible(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckShortcuts holds Check's shortcuts (plain text, an option that is
+// wholly code) to the full path: rendered as the exporters do, then read
+// as a browser shows it.
+func TestCheckShortcuts(t *testing.T) {
+	inputs := []string{
+		"Nothing", "It is number 1", "[1, 2]", "0 1 2", "-1", "x = 5",
+		"`0`", "`12`", "`  hi  `", "`hi   `", "` x`", "``a ` b``", "`a\nb`", "`a  \n  b`", "`__main__`", "`<b>&amp;</b>`",
+		"```\n  1\n\t2\n```", "```py\nprint( 'x' )\n```\n", "~~~\n\n  a  \n\n~~~", "```\n```",
+	}
+	for _, in := range inputs {
+		got := Check(in)
+		if want := Visible(Option(in)); got.Text != want {
+			t.Errorf("Check(%q).Text = %q, but the rendering %q shows %q", in, got.Text, Option(in), want)
+		}
+		src, doc := parse(in)
+		lit, _ := literal(src, doc)
+		if want := strings.TrimSuffix(lit, "\n"); got.Literal != want {
+			t.Errorf("Check(%q).Literal = %q, want %q", in, got.Literal, want)
+		}
+	}
+}

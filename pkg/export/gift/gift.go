@@ -121,11 +121,17 @@ func (Format) Write(out io.Writer, banks []*bank.Bank, env *export.Env) error {
 			d.Bank(export.ReplacedChars, b)
 		}
 		w.buf.WriteString("$CATEGORY: " + cat + "\n\n")
-		for _, q := range b.Questions {
-			w.dirty = false
-			question(w, q, d)
-			if w.dirty {
-				d.Question(export.ReplacedChars, q)
+		// Questions are rendered in parallel (Markdown is most of the
+		// work) and written in order.
+		qs := make([]writer, len(b.Questions))
+		_ = export.Parallel(len(qs), func(i int) error {
+			question(&qs[i], b.Questions[i], d)
+			return nil
+		})
+		for i := range qs {
+			w.buf.Write(qs[i].buf.Bytes())
+			if qs[i].dirty {
+				d.Question(export.ReplacedChars, b.Questions[i])
 			}
 		}
 	}
