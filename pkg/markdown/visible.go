@@ -309,7 +309,8 @@ func hasEscape(s string) bool {
 	return false
 }
 
-// Wrap returns s written so that students see exactly s: as a code span
+// Wrap returns s written so that students see exactly s (one final
+// newline aside, as the matcher ignores it): as a code span
 // with enough backticks, or, when a code span cannot keep it (line breaks,
 // tabs), as a fenced code block; "" when neither can.
 func Wrap(s string) string {
