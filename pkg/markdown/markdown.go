@@ -9,7 +9,8 @@
 //   - only the entities &amp; &lt; &gt; &quot; and numeric references are
 //     written (XHTML mode, entities of the source decoded), so the output is
 //     valid XML without a DTD; a numeric reference to a character XML
-//     forbids becomes U+FFFD;
+//     forbids becomes U+FFFD (such characters written literally in a bank
+//     pass through, for the exporters to show as visible escapes);
 //   - links and images keep only safe URLs (no javascript:, vbscript:,
 //     file: or non-image data: URLs) and only the attributes QTI 2.1's
 //     XHTML subset allows (href; src and alt);
