@@ -65,6 +65,10 @@ func TestLayering(t *testing.T) {
 		// The sandbox itself needs only its data, and the linter is
 		// where it meets the snippet runner.
 		{pkg: "pkg/sandbox", only: []string{"pkg/sandbox", "pkg/snippetio"}},
+		// Markdown rendering is a leaf that the rules (QB520) and the
+		// exporters share.
+		{pkg: "pkg/markdown", only: []string{"pkg/markdown"}},
+		{pkg: "pkg/export", required: []string{"pkg/markdown"}},
 		{pkg: "pkg/linter", required: []string{"pkg/sandbox", "pkg/snippetrun"}},
 	}
 	for _, tc := range tests {

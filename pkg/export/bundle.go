@@ -54,6 +54,7 @@ type BundleBank struct {
 	Version   string            `json:"version,omitempty"`
 	Authors   []string          `json:"authors,omitempty"`
 	Language  string            `json:"language,omitempty"`
+	Match     string            `json:"match,omitempty"`
 	Hash      string            `json:"hash,omitempty"`
 	Questions []*BundleQuestion `json:"questions"`
 }
@@ -86,12 +87,17 @@ type BundleOption struct {
 
 // BundleCode is a question's snippet with what it is expected to do.
 type BundleCode struct {
-	Language string   `json:"language"`
-	Source   string   `json:"source"`
-	Expect   string   `json:"expect"`
-	Output   *string  `json:"output,omitempty"`
-	Error    string   `json:"error,omitempty"`
-	Of       string   `json:"of,omitempty"`
+	Language string  `json:"language"`
+	Source   string  `json:"source"`
+	Expect   string  `json:"expect"`
+	Output   *string `json:"output,omitempty"`
+	Error    string  `json:"error,omitempty"`
+	Of       string  `json:"of,omitempty"`
+	// Run is "options" when every option is a snippet (shown as a code
+	// block in the learning-platform formats); omitted for "source".
+	Run      string   `json:"run,omitempty"`
+	Value    *string  `json:"value,omitempty"`
+	Match    string   `json:"match,omitempty"`
 	Stdin    string   `json:"stdin,omitempty"`
 	Before   string   `json:"before,omitempty"`
 	After    string   `json:"after,omitempty"`
@@ -228,7 +234,7 @@ func bundleBank(b *bank.Bank) *BundleBank {
 	bb := &BundleBank{
 		ID: b.ID, Title: b.Title, Topic: b.Topic, Summary: b.Summary,
 		Tags: nonNil(b.Tags), Takeaways: nonNil(b.Takeaways),
-		Version: m.Version, Authors: m.Authors, Language: m.Language,
+		Version: m.Version, Authors: m.Authors, Language: m.Language, Match: b.Match,
 		Questions: make([]*BundleQuestion, len(b.Questions)),
 	}
 	for i, q := range b.Questions {
@@ -260,6 +266,14 @@ func bundleQuestion(q *bank.Question) *BundleQuestion {
 		bc := &BundleCode{
 			Language: c.Language, Source: c.Source, Expect: c.Expect, Error: c.Error,
 			Of: c.Of, Stdin: c.Stdin, Before: c.Before, After: c.After, Requires: c.Requires,
+			Match: c.Match,
+		}
+		if c.Run != "" && c.Run != "source" {
+			bc.Run = c.Run
+		}
+		if c.HasValue {
+			v := c.Value
+			bc.Value = &v
 		}
 		if c.HasOutput {
 			o := c.Output

@@ -14,7 +14,7 @@ const (
 	DropDifficulty  = "difficulty"
 	DropHint        = "hint"
 	DropMistakes    = "mistakes"
-	DropCodeCheck   = "code expectation (expect, output, error, of, stdin, before, after, requires)"
+	DropCodeCheck   = "code expectation (expect, output, error, of, run, value, match, stdin, before, after, requires)"
 	DropPoints      = "points"
 	DropTags        = "tags"
 	DropBadTags     = "tags with characters the format cannot write"

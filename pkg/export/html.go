@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/qbank-dev/qbank/pkg/bank"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // PromptHTML is the question's stem as HTML: the prompt's Markdown, then
@@ -18,6 +18,16 @@ func PromptHTML(q *bank.Question) string {
 		s += markdown.Code(q.Code.Source, q.Code.Language)
 	}
 	return s
+}
+
+// OptionHTML is an answer option as HTML: its Markdown, or, when the
+// question's options are snippets (run = "options"), the option's text as
+// a code block, exactly as written.
+func OptionHTML(q *bank.Question, o bank.Option) string {
+	if q.OptionsAreCode() {
+		return markdown.Code(o.Text, q.Code.Language)
+	}
+	return markdown.Option(o.Text)
 }
 
 // ExplanationHTML renders the explanation steps, one paragraph (or block)

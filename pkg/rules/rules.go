@@ -23,7 +23,7 @@ var registry = []*lint.Rule{
 	SnippetSyntax, WrongKey, AmbiguousOptions, NoMatchingOption, UnexpectedException,
 	ErrorNotRaised, WrongException, LooseMatch, Nondeterministic, MissingModule, SnippetLimit,
 	NoValue, SandboxFailure, SandboxTampering,
-	CodeOptionKey, CodeOptionRun, CodeOptionsSetup, ForgottenExpect,
+	CodeOptionKey, CodeOptionRun, CodeOptionsSetup, ForgottenExpect, RenderedOption,
 	UnusedSuppression, InvalidSuppression, DifficultyMinimum,
 }
 

@@ -18,8 +18,8 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // Format is the gift export format.
@@ -121,11 +121,17 @@ func (Format) Write(out io.Writer, banks []*bank.Bank, env *export.Env) error {
 			d.Bank(export.ReplacedChars, b)
 		}
 		w.buf.WriteString("$CATEGORY: " + cat + "\n\n")
-		for _, q := range b.Questions {
-			w.dirty = false
-			question(w, q, d)
-			if w.dirty {
-				d.Question(export.ReplacedChars, q)
+		// Questions are rendered in parallel (Markdown is most of the
+		// work) and written in order.
+		qs := make([]writer, len(b.Questions))
+		_ = export.Parallel(len(qs), func(i int) error {
+			question(&qs[i], b.Questions[i], d)
+			return nil
+		})
+		for i := range qs {
+			w.buf.Write(qs[i].buf.Bytes())
+			if qs[i].dirty {
+				d.Question(export.ReplacedChars, b.Questions[i])
 			}
 		}
 	}
@@ -184,7 +190,7 @@ func question(w *writer, q *bank.Question, d *export.Drops) {
 		default:
 			w.buf.WriteString("~")
 		}
-		w.html(markdown.Short(o.Text))
+		w.html(export.OptionHTML(q, o))
 		if strings.TrimSpace(o.Feedback) != "" {
 			w.buf.WriteString(" #")
 			w.html(markdown.Short(o.Feedback))

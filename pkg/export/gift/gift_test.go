@@ -16,8 +16,8 @@ import (
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/gift"
 	"github.com/qbank-dev/qbank/pkg/export/internal/exporttest"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
 	"github.com/qbank-dev/qbank/pkg/export/moodle"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 func TestEscape(t *testing.T) {
@@ -119,7 +119,7 @@ func compare(t *testing.T, banks []*bank.Bank, data []byte) {
 			if p.Stem.Format != "html" || p.Stem.Text != clean(export.PromptHTML(q)) {
 				t.Errorf("%s: stem %+v\nwant %q", id, p.Stem, clean(export.PromptHTML(q)))
 			}
-			if q.Code != nil && !strings.Contains(p.Stem.Text, "<pre><code") {
+			if q.Code != nil && q.Code.Source != "" && !strings.Contains(p.Stem.Text, "<pre><code") {
 				t.Errorf("%s: snippet not preformatted", id)
 			}
 			if ex := clean(export.ExplanationHTML(q)); (p.GlobalFeedback == nil && ex != "") || (p.GlobalFeedback != nil && p.GlobalFeedback.Text != ex) {
@@ -142,8 +142,8 @@ func compare(t *testing.T, banks []*bank.Bank, data []byte) {
 				} else if c.IsCorrect != isKey || c.Weight != nil {
 					t.Errorf("%s %s: isCorrect %v weight %v, key=%v", id, o.Letter, c.IsCorrect, c.Weight, isKey)
 				}
-				if c.Text.Text != clean(markdown.Short(o.Text)) {
-					t.Errorf("%s %s: text %q, want %q", id, o.Letter, c.Text.Text, clean(markdown.Short(o.Text)))
+				if c.Text.Text != clean(export.OptionHTML(q, o)) {
+					t.Errorf("%s %s: text %q, want %q", id, o.Letter, c.Text.Text, clean(export.OptionHTML(q, o)))
 				}
 				wantFB := clean(markdown.Short(o.Feedback))
 				if (c.Feedback == nil) != (wantFB == "") || (c.Feedback != nil && c.Feedback.Text != wantFB) {
@@ -189,4 +189,10 @@ func TestNastyBank(t *testing.T) {
 	if !strings.Contains(w, "gift cannot carry tags with characters the format cannot write (1 question)") {
 		t.Errorf("no warning for the tag with ']':\n%s", w)
 	}
+}
+
+func TestWhitespaceBank(t *testing.T) {
+	banks := []*bank.Bank{exporttest.Whitespace(t)}
+	data, _ := exporttest.Export(t, "gift", banks)
+	compare(t, banks, data)
 }

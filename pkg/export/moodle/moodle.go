@@ -18,7 +18,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/internal/xmlw"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // Format is the moodle export format.
@@ -74,9 +74,16 @@ func (Format) Write(w io.Writer, banks []*bank.Bank, env *export.Env) error {
 		if x.Dirty() {
 			env.Drops.Bank(export.ReplacedChars, b)
 		}
-		for _, q := range b.Questions {
+		// The HTML of the questions is rendered in parallel (Markdown is
+		// most of the work) and written in order.
+		hs := make([]questionHTML, len(b.Questions))
+		_ = export.Parallel(len(hs), func(i int) error {
+			hs[i] = render(b.Questions[i])
+			return nil
+		})
+		for i, q := range b.Questions {
 			x.ResetDirty()
-			question(x, q, env.Drops)
+			question(x, q, &hs[i], env.Drops)
 			if x.Dirty() {
 				env.Drops.Question(export.ReplacedChars, q)
 			}
@@ -93,7 +100,30 @@ func htmlText(x *xmlw.Writer, name, html string, attrs ...string) {
 	x.Close()
 }
 
-func question(x *xmlw.Writer, q *bank.Question, drops *export.Drops) {
+// questionHTML is the rendered text of a question.
+type questionHTML struct {
+	prompt, explanation, hint string
+	hasHint                   bool
+	options, feedback         []string
+}
+
+func render(q *bank.Question) questionHTML {
+	h := questionHTML{prompt: export.PromptHTML(q), explanation: export.ExplanationHTML(q)}
+	if strings.TrimSpace(q.Hint) != "" {
+		h.hint, h.hasHint = markdown.Block(q.Hint), true
+	}
+	for _, o := range q.Options {
+		fb := ""
+		if strings.TrimSpace(o.Feedback) != "" {
+			fb = markdown.Short(o.Feedback)
+		}
+		h.options = append(h.options, export.OptionHTML(q, o))
+		h.feedback = append(h.feedback, fb)
+	}
+	return h
+}
+
+func question(x *xmlw.Writer, q *bank.Question, h *questionHTML, drops *export.Drops) {
 	export.DropCommon(drops, q)
 	if q.Difficulty != "" {
 		drops.Question(export.DropDifficulty, q)
@@ -102,8 +132,8 @@ func question(x *xmlw.Writer, q *bank.Question, drops *export.Drops) {
 	x.Open("name")
 	x.Text("text", q.FullID())
 	x.Close()
-	htmlText(x, "questiontext", export.PromptHTML(q))
-	htmlText(x, "generalfeedback", export.ExplanationHTML(q))
+	htmlText(x, "questiontext", h.prompt)
+	htmlText(x, "generalfeedback", h.explanation)
 	grade := "1"
 	if p, ok := export.Points(q); ok {
 		grade = strconv.FormatFloat(p, 'f', -1, 64)
@@ -126,18 +156,14 @@ func question(x *xmlw.Writer, q *bank.Question, drops *export.Drops) {
 	if !ok {
 		drops.Question(export.DropFraction, q)
 	}
-	for i, o := range q.Options {
+	for i := range q.Options {
 		x.Open("answer", "fraction", weights[i], "format", "html")
-		x.Text("text", markdown.Short(o.Text))
-		if strings.TrimSpace(o.Feedback) != "" {
-			htmlText(x, "feedback", markdown.Short(o.Feedback))
-		} else {
-			htmlText(x, "feedback", "")
-		}
+		x.Text("text", h.options[i])
+		htmlText(x, "feedback", h.feedback[i])
 		x.Close()
 	}
-	if strings.TrimSpace(q.Hint) != "" {
-		htmlText(x, "hint", markdown.Block(q.Hint))
+	if h.hasHint {
+		htmlText(x, "hint", h.hint)
 	}
 	if len(q.Tags) > 0 {
 		x.Open("tags")

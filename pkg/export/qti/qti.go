@@ -34,7 +34,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/internal/xmlw"
-	"github.com/qbank-dev/qbank/pkg/export/markdown"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // Namespaces and the response processing template.
@@ -266,7 +266,7 @@ func itemXML(it *item, drops *export.Drops) ([]byte, bool) {
 	}
 	w.Open("choiceInteraction", "responseIdentifier", "RESPONSE", "shuffle", "false", "maxChoices", maxChoices)
 	for _, o := range q.Options {
-		w.Raw("simpleChoice", markdown.Short(o.Text), "identifier", identifier(o.Letter))
+		w.Raw("simpleChoice", export.OptionHTML(q, o), "identifier", identifier(o.Letter))
 	}
 	w.Close()
 	if hasHint {

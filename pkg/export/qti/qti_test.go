@@ -182,7 +182,7 @@ func check(t *testing.T, banks []*bank.Bank, files map[string][]byte) {
 		if (q.Hint != "") != (strings.TrimSpace(it.Hint.Inner) != "") {
 			t.Errorf("%s: hint block %q", q.FullID(), it.Hint)
 		}
-		if q.Code != nil && !strings.Contains(string(files[r.Href]), `<pre><code class="language-python">`) {
+		if q.Code != nil && q.Code.Source != "" && !strings.Contains(string(files[r.Href]), `<pre><code class="language-python">`) {
 			t.Errorf("%s: snippet not in <pre><code>", q.FullID())
 		}
 	}
@@ -229,5 +229,18 @@ func TestNastyBank(t *testing.T) {
 		if !strings.Contains(w, want) {
 			t.Errorf("warnings lack %q:\n%s", want, w)
 		}
+	}
+}
+
+// TestWhitespaceBank: options whose whitespace is the answer, and code
+// options as <pre> blocks inside simpleChoice, are valid QTI 2.1.
+func TestWhitespaceBank(t *testing.T) {
+	b := exporttest.Whitespace(t)
+	data, _ := exporttest.Export(t, "qti21", []*bank.Bank{b})
+	_, files := unzip(t, data)
+	validate(t, files)
+	check(t, []*bank.Bank{b}, files)
+	if !bytes.Contains(files["items/whitespace.code-options.xml"], []byte(`<simpleChoice identifier="A"><pre><code class="language-python">`)) {
+		t.Error("a code option is not a code block")
 	}
 }

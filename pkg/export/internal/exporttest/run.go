@@ -60,3 +60,37 @@ func XMLLint(t testing.TB, args []string, files ...string) {
 		t.Fatalf("xmllint %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
+
+// ParseGIFT runs the independent gift-pegjs parser on data and returns
+// its JSON (testdata/export/gift-parse.js).
+func ParseGIFT(t testing.TB, data []byte) []byte {
+	t.Helper()
+	node := testtool.Require(t, "node")
+	modules := testtool.NodeModules(t, "gift-pegjs")
+	file := filepath.Join(t.TempDir(), "out.gift")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(testtool.RepoRoot(t), "testdata", "export", "gift-parse.js")
+	cmd := exec.Command(node, script, file)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("gift-pegjs rejected the export: %v\n%s", err, stderr.String())
+	}
+	return out
+}
+
+// Whitespace loads testdata/export/whitespace.toml: options whose
+// whitespace is the answer.
+func Whitespace(t testing.TB) *bank.Bank {
+	t.Helper()
+	p := filepath.Join(testtool.RepoRoot(t), "testdata", "export", "whitespace.toml")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Parse(t, "testdata/export/whitespace.toml", src)
+}
