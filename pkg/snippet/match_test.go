@@ -20,9 +20,9 @@ func TestCompare(t *testing.T) {
 		{"0\n1", "0\r\n1\r\n", Exact},
 		{"`abc`", "abc\n", Exact},
 		{"`` `abc` ``", "`abc`\n", Exact},
-		{"` a `", "a\n", Exact},          // CommonMark strips one space from each side
-		{"`  a  `", " a \n", Exact},      // only one
-		{"`a\nb`", "a b\n", Exact},       // a code span's line ending is a space
+		{"` a `", "a\n", Exact},     // CommonMark strips one space from each side
+		{"`  a  `", " a \n", Exact}, // only one
+		{"`a\nb`", "a b\n", Exact},  // a code span's line ending is a space
 		{"```\n0\n1\n```", "0\n1\n", Exact},
 		{"```python\n[1, 2]\n```", "[1, 2]\n", Exact},
 		{"~~~\nhi   \n~~~", "hi   \n", Exact},
