@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// LineDiff compares expected text (an option, or output = ”'…”') with what
+// LineDiff compares expected text (an option, or a question's output) with what
 // a snippet printed, line by line, for a message about a multi-line
 // mismatch.
 type LineDiff struct {
