@@ -18,12 +18,10 @@ type LineDiff struct {
 	Expected, Printed []string
 }
 
-// MultiLine reports whether either text has more than one line once the
-// exact level's normalisation is applied: then a line diff says more than
-// the two texts side by side.
-func MultiLine(expected, actual string) bool {
-	return strings.Contains(ExactForm(expected), "\n") || strings.Contains(outputForm(actual), "\n")
-}
+// MultiLine reports whether expected text (an option, or a question's
+// output) has more than one line once the exact level's normalisation is
+// applied: then a line diff says more than the two texts side by side.
+func MultiLine(expected string) bool { return strings.Contains(ExactForm(expected), "\n") }
 
 // DiffLines finds the first wrong line of expected against actual: the
 // first line that differs once white space is collapsed, or, when every

@@ -227,7 +227,7 @@ func TestDiffLines(t *testing.T) {
 			t.Errorf("DiffLines(%q, %q) = %d %q, want %d %q", tt.expected, tt.actual, d.Line, d.String(), tt.line, tt.text)
 		}
 	}
-	if !MultiLine("a\nb", "a b") || MultiLine("a", "a\n") || !MultiLine("a", "a\nb\n") {
+	if !MultiLine("a\nb") || MultiLine("a\n") || MultiLine("`a\nb`") || !MultiLine("```\na\nb\n```") {
 		t.Error("MultiLine")
 	}
 }
