@@ -224,13 +224,13 @@ expect = "output"`,
 	},
 }
 
-// matchCap is the loosest level a question allows (its `match`).
-func matchCap(q *bank.Question) snippet.Level { return snippet.ParseLevel(q.MatchLevel()) }
+// MatchCap is the loosest level a question allows (its `match`).
+func MatchCap(q *bank.Question) snippet.Level { return snippet.ParseLevel(q.MatchLevel()) }
 
 // compareOutput compares a question's output with what the snippet
 // printed, within the question's cap.
 func compareOutput(q *bank.Question, actual string) snippet.Level {
-	if l := snippet.Compare(q.Code.Output, actual); l >= matchCap(q) {
+	if l := snippet.Compare(q.Code.Output, actual); l >= MatchCap(q) {
 		return l
 	}
 	return snippet.NoMatch
@@ -256,31 +256,63 @@ func reportOutput(p *lint.Pass, s ran, actual, format, hint string) {
 
 // capNote says that a match was refused by the question's cap.
 func capNote(q *bank.Question, uncapped snippet.Level) string {
-	if uncapped == snippet.NoMatch || uncapped >= matchCap(q) {
+	if uncapped == snippet.NoMatch || uncapped >= MatchCap(q) {
 		return ""
 	}
 	return fmt.Sprintf(" (it would match at the %s level, which match = %q does not allow)", uncapped, q.MatchLevel())
 }
 
-// judgeOptions compares the options of an output or value question with
-// what its snippet did (snippet.Judge, within the question's cap), and
-// reports false for questions whose options are not compared: with an
-// output given, several keys, code as options, an exception, output that
-// varies, or no value.
-func judgeOptions(s ran) (snippet.Judgement, string, bool) {
-	c := s.q.Code
-	if (c.Expect != "output" && c.Expect != "value") || c.Expect == "output" && c.HasOutput || s.q.OptionsAreCode() || s.r.Exception != nil || s.q.Multiple() || s.o.Varies() {
-		return snippet.Judgement{}, "", false
+// judgeOptions is JudgeOptions for a question whose snippet ran.
+func judgeOptions(s ran) (snippet.Judgement, string, bool) { return JudgeOptions(s.q, s.o) }
+
+// JudgeOptions compares the options of an output or value question with
+// what its snippet did (snippet.Judge, within the question's cap): the
+// verdict the QB5xx rules give, which `qbank run` and the export verifier
+// show too. It reports false for questions whose options are not compared:
+// not judged, not output or value, with output = '…' given, several keys,
+// code as options, an exception, output that varies, or no value. actual
+// is what the options were compared with.
+func JudgeOptions(q *bank.Question, o *snippet.Outcome) (j snippet.Judgement, actual string, ok bool) {
+	if q.Code == nil || !o.Judged() {
+		return j, "", false
 	}
-	if c.Expect == "value" && !s.r.HasValue {
-		return snippet.Judgement{}, "", false
+	c, r := q.Code, o.First()
+	if (c.Expect != "output" && c.Expect != "value") || c.Expect == "output" && c.HasOutput || q.OptionsAreCode() || r.Exception != nil || q.Multiple() || o.Varies() {
+		return j, "", false
 	}
-	actual := s.o.Actual()
-	texts := make([]string, len(s.q.Options))
-	for i, o := range s.q.Options {
+	if c.Expect == "value" && !r.HasValue {
+		return j, "", false
+	}
+	actual = o.Actual()
+	return snippet.Judge(OptionTexts(q), actual, MatchCap(q)), actual, true
+}
+
+// OptionTexts are the texts of a question's options.
+func OptionTexts(q *bank.Question) []string {
+	texts := make([]string, len(q.Options))
+	for i, o := range q.Options {
 		texts[i] = o.Text
 	}
-	return snippet.Judge(texts, actual, matchCap(s.q)), actual, true
+	return texts
+}
+
+// KeyMatch is how closely a question's key matches what its snippet did:
+// its output = '…' when given, else its one keyed option, judged among
+// the others (an option outranked by another is NoMatch). It reports
+// false when the key is not compared with the snippet.
+func KeyMatch(q *bank.Question, o *snippet.Outcome) (snippet.Level, bool) {
+	if q.Code != nil && q.Code.Expect == "output" && q.Code.HasOutput && o.Judged() && o.Exception() == nil && !o.Varies() {
+		return compareOutput(q, o.Actual()), true
+	}
+	j, _, ok := JudgeOptions(q, o)
+	keys := q.KeyIndexes()
+	if !ok || len(keys) != 1 {
+		return snippet.NoMatch, false
+	}
+	if !j.Answer(keys[0]) {
+		return snippet.NoMatch, true
+	}
+	return j.Levels[keys[0]], true
 }
 
 // letters names options by their letters: "A", "A and C", "A, B and C".
