@@ -559,7 +559,7 @@ var LooseMatch = &lint.Rule{
 	Doc: `The keyed option (or output = '''…''') matches what the snippet prints only at
 the loose level, and no option matches more closely: once backticks,
 quotes, commas and semicolons between items, a final full stop and spaces
-just inside brackets are ignored, or with several printed lines written as
+next to brackets are ignored, or with several printed lines written as
 code spans joined by words ("[1,3]" for the printed "[1, 3]", "'Tokyo'" for
 Tokyo, "[ 1, [ ] ]" for [1, []], "` + "`3` and `4`" + `" for two printed lines). Case
 always counts. Students may read it either way; write the output as it is

@@ -19,8 +19,8 @@ import (
 //  3. Loose: besides, backticks and quotes anywhere are ignored, commas and
 //     semicolons count as spaces ("[1,3]" for "[1, 3]"; "`Setup`, `Run`"
 //     for two printed lines), a full stop at the very end is ignored,
-//     spaces just inside brackets and parentheses are ignored ("[ 1, [ ] ]"
-//     for "[1, []]"), and two or more code spans joined only by "and",
+//     spaces next to brackets, parentheses and braces are ignored
+//     ("[ 1, [ ] ]" for "[1, []]"), and two or more code spans joined only by "and",
 //     "then", "followed by" or punctuation stand for one printed line each
 //     ("`3` and `4`", "`a`, then `b`", "`x` → `y`").
 //
@@ -111,53 +111,77 @@ func needsCollapse(s string) bool {
 }
 
 // looseTokens is text as the loose level compares it: its tokens. An
-// option's code spans joined by words stand for lines; program output is
-// never unwrapped (its backticks are dropped with the rest).
+// option wholly in a code span or fence is unwrapped; program output never
+// is (its backticks are dropped with the rest).
 func looseTokens(s string, option bool) []string {
 	s = lineEnds(s)
 	if option {
-		if joined, ok := joinedSpans(s); ok {
-			s = joined
-		} else if inner, ok := unwrapCode(s); ok {
+		if inner, ok := unwrapCode(s); ok {
 			s = inner
 		}
 	}
+	return tokens(s)
+}
+
+// joinedTokens are the loose tokens of an option written as code spans
+// joined by words ("`3` and `4`" for two printed lines), or nil.
+func joinedTokens(option string) []string {
+	joined, ok := joinedSpans(lineEnds(option))
+	if !ok {
+		return nil
+	}
+	return tokens(joined)
+}
+
+// tokens splits text for the loose level: white space, commas, semicolons,
+// backticks and quotes separate tokens, and each bracket, parenthesis and
+// brace is a token of its own, so spaces next to them do not count
+// ("[ 1, [ ] ]" and "[1, []]" have the same tokens). A final full stop is
+// dropped.
+func tokens(s string) []string {
 	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
-	s = tightenBrackets(s)
-	return strings.FieldsFunc(s, looseSeparator)
+	var out []string
+	start := -1
+	for i, r := range s {
+		switch {
+		case looseSeparator(r) || isBracket(r):
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+			if isBracket(r) {
+				out = append(out, s[i:i+1])
+			}
+		case start < 0:
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
 }
 
 func looseSeparator(r rune) bool {
 	return unicode.IsSpace(r) || r == ',' || r == ';' || r == '`' || r == '\'' || r == '"'
 }
 
-// tightenBrackets drops white space just inside brackets, parentheses and
-// braces: "[ 1, [ ] ]" becomes "[1, []]".
-func tightenBrackets(s string) string {
-	if !strings.ContainsAny(s, "[({") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		if s[i] != ' ' && s[i] != '\t' && s[i] != '\n' {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
-			j++
-		}
-		prevOpens := i > 0 && strings.IndexByte("[({", s[i-1]) >= 0
-		nextCloses := j < len(s) && strings.IndexByte("])}", s[j]) >= 0
-		if !prevOpens && !nextCloses {
-			b.WriteString(s[i:j])
-		}
-		i = j
-	}
-	return b.String()
+func isBracket(r rune) bool {
+	return r == '[' || r == ']' || r == '(' || r == ')' || r == '{' || r == '}'
 }
+
+// bracketSpacing reports whether s has white space just inside a bracket,
+// parenthesis or brace ("[ 1 ]"), which the loose level ignores.
+func bracketSpacing(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if strings.IndexByte("[({", s[i]) >= 0 && isSpaceByte(s[i+1]) || isSpaceByte(s[i]) && strings.IndexByte("])}", s[i+1]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 
 // target is what a snippet did, prepared once for comparing every option.
 type target struct {
@@ -188,8 +212,11 @@ func (t *target) compare(option string) Level {
 	if collapse(e) == t.normal {
 		return Normal
 	}
-	a := looseTokens(option, true)
-	if len(a) > 0 && slices.Equal(a, t.looseTokens()) {
+	want := t.looseTokens()
+	if a := looseTokens(option, true); len(a) > 0 && slices.Equal(a, want) {
+		return Loose
+	}
+	if a := joinedTokens(option); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
 	}
 	return NoMatch
@@ -266,7 +293,8 @@ func Difference(option, actual string) string {
 	}
 	o, a := lineEnds(option), outputForm(actual)
 	var what []string
-	if joined, ok := joinedSpans(o); ok {
+	if !slices.Equal(looseTokens(o, true), looseTokens(a, false)) {
+		joined, _ := joinedSpans(o)
 		what = append(what, "the words between code spans")
 		o = joined
 	} else if inner, ok := unwrapCode(o); ok {
@@ -284,8 +312,8 @@ func Difference(option, actual string) string {
 	if strings.HasSuffix(strings.TrimSpace(o), ".") != strings.HasSuffix(strings.TrimSpace(a), ".") {
 		what = append(what, "a final full stop")
 	}
-	if tightenBrackets(o) != o || tightenBrackets(a) != a {
-		what = append(what, "spaces inside brackets")
+	if bracketSpacing(o) != bracketSpacing(a) {
+		what = append(what, "spaces next to brackets")
 	}
 	if len(what) == 0 {
 		what = append(what, "spacing around punctuation")

@@ -61,10 +61,15 @@ func TestCompare(t *testing.T) {
 		{"`x` -> `y`", "x\ny\n", Loose},
 		{"`1` followed by `2`", "1\n2\n", Loose},
 		{"`[1, 2]` then `[3]`", "[1, 2]\n[3]\n", Loose},
-		// loose: spaces inside brackets
+		{"`a` and `b`", "a and b\n", Loose}, // the words may be printed too
+		{"`a` and `b`", "a\nb\n", Loose},
+		// loose: spaces next to brackets
 		{"[ 1, [ ] ]", "[1, []]\n", Loose},
 		{"( 1, 2 )", "(1, 2)\n", Loose},
 		{"{ 'a': 1 }", "{'a': 1}\n", Loose},
+		{"(1, )", "(1,)\n", Loose},
+		{"[1, 2, ]", "[1, 2]\n", Loose},
+		{"f (x)", "f(x)\n", Loose},
 		// no match
 		{"hello", "Hello\n", NoMatch},
 		{"HELLO", "Hello\n", NoMatch},
@@ -82,6 +87,8 @@ func TestCompare(t *testing.T) {
 		{"1 2", "1 2 3", NoMatch},
 		{"12", "1\n2\n", NoMatch},
 		{"[12]", "[1,2]\n", NoMatch},
+		{"[1] 2", "[1 2]\n", NoMatch},
+		{"[[1, 2]]", "[1, 2]\n", NoMatch},
 		{"`3` or `4`", "3\n4\n", NoMatch},  // "or" offers a choice: not lines
 		{"Prints `3`", "3\n", NoMatch},     // words around one span
 		{"`4` and `3`", "3\n4\n", NoMatch}, // order counts
@@ -198,7 +205,7 @@ func TestDifference(t *testing.T) {
 		{"[1,3]", "[1, 3]", "spacing around punctuation"},
 		{"a, b", "a\nb", "commas or semicolons"},
 		{"Done.", "Done", "a final full stop"},
-		{"[ 1, [ ] ]", "[1, []]", "spaces inside brackets"},
+		{"[ 1, [ ] ]", "[1, []]", "spaces next to brackets"},
 		{"`3` and `4`", "3\n4", "the words between code spans"},
 		{"0 1", "0\n1\n", "white space"},
 		{"0", "0\n", ""},
