@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // How an option (or output = '''…''') is compared with what a snippet
@@ -90,7 +91,23 @@ func collapse(s string) string {
 	if !needsCollapse(s) {
 		return s
 	}
-	return strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+		} else {
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteString(s[i : i+size]) // bytes as they are, valid or not
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // needsCollapse reports whether s has white space other than single
@@ -140,7 +157,7 @@ func joinedTokens(option string) []string {
 // dropped.
 func tokens(s string) []string {
 	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
-	var out []string
+	out := make([]string, 0, 8)
 	start := -1
 	for i, r := range s {
 		switch {
@@ -205,7 +222,9 @@ func (t *target) looseTokens() []string {
 
 // compare gives the strictest level at which option matches the target.
 func (t *target) compare(option string) Level {
-	e := ExactForm(option)
+	o := lineEnds(option)
+	inner, _ := unwrapCode(o)
+	e := strings.TrimSuffix(inner, "\n") // ExactForm
 	if e == t.exact {
 		return Exact
 	}
@@ -213,10 +232,10 @@ func (t *target) compare(option string) Level {
 		return Normal
 	}
 	want := t.looseTokens()
-	if a := looseTokens(option, true); len(a) > 0 && slices.Equal(a, want) {
+	if a := tokens(inner); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
 	}
-	if a := joinedTokens(option); len(a) > 0 && slices.Equal(a, want) {
+	if a := joinedTokens(o); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
 	}
 	return NoMatch
