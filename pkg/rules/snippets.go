@@ -250,7 +250,7 @@ func reportOutput(p *lint.Pass, s ran, actual, format, hint string) {
 		return
 	}
 	p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-		Message: fmt.Sprintf(format, show(snippet.Normalize(out)), show(actual)) + note,
+		Message: fmt.Sprintf(format, show(snippet.ExactForm(out)), show(actual)) + note,
 		Hint:    hint})
 }
 
@@ -573,7 +573,7 @@ printed. match = "normal" or "exact" makes such a match an error.`,
 				actual := s.o.Actual()
 				if compareOutput(s.q, actual) == snippet.Loose {
 					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.Normalize(c.Output)), show(actual)),
+						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.ExactForm(c.Output)), show(actual)),
 						Hint:    "write output exactly as it is printed"})
 				}
 				continue
