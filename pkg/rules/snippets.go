@@ -269,9 +269,9 @@ func judgeOptions(s ran) (snippet.Judgement, string, bool) { return JudgeOptions
 // what its snippet did (snippet.Judge, within the question's cap): the
 // verdict the QB5xx rules give, which `qbank run` and the export verifier
 // show too. It reports false for questions whose options are not compared:
-// not judged, not output or value, with output = '…' given, several keys,
-// code as options, an exception, output that varies, or no value. actual
-// is what the options were compared with.
+// not judged, not output or value, with output = '…' given, of type
+// "multiple", code as options, an exception, output that varies, or no
+// value. actual is what the options were compared with.
 func JudgeOptions(q *bank.Question, o *snippet.Outcome) (j snippet.Judgement, actual string, ok bool) {
 	if q.Code == nil || !o.Judged() {
 		return j, "", false
