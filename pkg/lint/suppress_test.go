@@ -158,15 +158,16 @@ func TestDirectiveCoversValue(t *testing.T) {
 			}
 		})
 	}
-	// Suppress silences findings on every covered line, and only there.
-	src := "# qbank:ignore QB901 -- r\noptions = [\n  \"a\",\n  \"b\",\n]\nanswer = \"A\"\n"
-	f := lint.NewFile("x.toml", []byte(src))
+	// Suppress silences findings on every covered line, and only there,
+	// also on what is left of a file once released (as the linter runs it).
+	src := "[bank]\nid = \"b\"\n[[question]]\nid = \"q\"\n# qbank:ignore QB901 -- r\noptions = [\n  \"a\",\n  \"b\",\n]\nanswer = \"A\"\n"
+	f := lint.NewFile("x.toml", []byte(src)).Release()
 	d := func(line int) lint.Diagnostic {
 		return lint.Diagnostic{File: "x.toml", Line: line, Column: 3, Code: ruleA.Code, Rule: ruleA.Name, Severity: ruleA.Severity}
 	}
-	res := &lint.Result{Files: []*lint.File{f}, Diagnostics: []lint.Diagnostic{d(3), d(4), d(6)}}
+	res := &lint.Result{Files: []*lint.File{f}, Diagnostics: []lint.Diagnostic{d(7), d(8), d(10)}}
 	silenced := lint.Suppress(res, lint.SuppressOptions{Rules: all})
-	if len(silenced) != 2 || len(res.Diagnostics) != 1 || res.Diagnostics[0].Line != 6 {
+	if len(silenced) != 2 || len(res.Diagnostics) != 1 || res.Diagnostics[0].Line != 10 {
 		t.Errorf("silenced %v, kept %v", silenced, res.Diagnostics)
 	}
 }
