@@ -274,8 +274,9 @@ func strs(n *tomltree.Node) []string {
 	return out
 }
 
-// NormalizeText folds an option's text for duplicate detection: trimmed,
-// case-folded, runs of whitespace collapsed.
+// NormalizeText is an option's text as a reader sees it in prose: trimmed,
+// runs of whitespace collapsed. Case is kept: "Hello" and "hello" are
+// different answers.
 func NormalizeText(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return strings.Join(strings.Fields(s), " ")
 }

@@ -216,10 +216,10 @@ func exportRun(opts *ExportOptions) error {
 
 // verifier returns what each question's snippet did in this run, for the
 // JSON bundle's "verified": the output it printed (or its value, for
-// expect = "value") and the exception it raised. Snippets that were not
-// run, failed in the sandbox or hit a limit have none.
-// verifier records, for export's verified field, what each question's
-// snippet did: snippet.Outcome.Verdict, the interpretation the rules use.
+// expect = "value"), the exception it raised (snippet.Outcome.Verdict, the
+// interpretation the rules use) and how closely the key matches it
+// (rules.KeyMatch, the rules' verdict). Snippets that were not run, failed
+// in the sandbox or hit a limit have none.
 func verifier(res *linter.Result) func(q *bank.Question) *export.Verified {
 	files := map[*bank.Bank]*lint.File{}
 	for _, f := range res.Files {
@@ -232,11 +232,16 @@ func verifier(res *linter.Result) func(q *bank.Question) *export.Verified {
 		if f == nil {
 			return nil
 		}
-		v := f.Outcome(q).Verdict()
+		o := f.Outcome(q)
+		v := o.Verdict()
 		if v == nil {
 			return nil
 		}
-		return &export.Verified{Output: v.Output, Error: v.Error}
+		ver := &export.Verified{Output: v.Output, Error: v.Error}
+		if l, ok := rules.KeyMatch(q, o); ok {
+			ver.Match = l.String()
+		}
+		return ver
 	}
 }
 

@@ -194,6 +194,16 @@ answer = "A"
 source = "1 / 0"
 expect = "error"
 error = "ZeroDivisionError"
+
+[[question]]
+id = "repr"
+difficulty = "easy"
+prompt = "What does this print?"
+options = ["'abc'", "abc"]
+answer = "A"
+[question.code]
+source = "print('abc')"
+expect = "output"
 `), 0o644)
 	type bundle struct {
 		Hash  string `json:"hash"`
@@ -204,6 +214,7 @@ error = "ZeroDivisionError"
 					Verified *struct {
 						Output string `json:"output"`
 						Error  string `json:"error"`
+						Match  string `json:"match"`
 					} `json:"verified"`
 				} `json:"code"`
 			} `json:"questions"`
@@ -224,11 +235,14 @@ error = "ZeroDivisionError"
 	}
 	ran := read("bank.toml")
 	qs := ran.Banks[0].Questions
-	if v := qs[0].Code.Verified; v == nil || v.Output != "0\n1\n2\n" || v.Error != "" {
+	if v := qs[0].Code.Verified; v == nil || v.Output != "0\n1\n2\n" || v.Error != "" || v.Match != "normal" {
 		t.Errorf("loop verified = %+v", v)
 	}
-	if v := qs[1].Code.Verified; v == nil || v.Error != "ZeroDivisionError" {
+	if v := qs[1].Code.Verified; v == nil || v.Error != "ZeroDivisionError" || v.Match != "" {
 		t.Errorf("boom verified = %+v", v)
+	}
+	if v := qs[2].Code.Verified; v == nil || v.Output != "abc\n" || v.Match != "none" {
+		t.Errorf("repr verified = %+v", v) // B matches exactly: the key A does not count
 	}
 	skipped := read("--no-run", "bank.toml")
 	for _, q := range skipped.Banks[0].Questions {

@@ -327,13 +327,18 @@ type RunException struct {
 type RunOption struct {
 	Letter string `json:"letter"`
 	Keyed  bool   `json:"keyed"`
-	// Match is "exact", "loose" or "none"; Ignoring says what a loose
-	// match ignored.
+	// Match is the strictest level at which the option matches, within
+	// the question's `match`: "exact", "normal", "loose" or "none";
+	// Ignoring says what a normal or loose match ignored.
 	Match    string `json:"match"`
 	Ignoring string `json:"ignoring,omitempty"`
 	// Run is what the option did, when the options are code: Match then
 	// says how that compares with what the question states.
 	Run *RunResult `json:"run,omitempty"`
+	// Answer is set when the option matches at the strictest level any
+	// option reached (snippet.Judgement.Answer): the answer the verdict
+	// accepts. An option that matches only less closely is not one.
+	Answer bool `json:"answer,omitempty"`
 }
 
 func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, version string) *RunOutput {
@@ -363,14 +368,18 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 		s.RunResult = resultOf(o)
 		if len(o.Runs) > 0 && o.Err == nil {
 			if o.Judged() && (q.Code.Expect == "output" || q.Code.Expect == "value") {
-				actual := o.Actual()
-				for _, opt := range q.Options {
-					ro := RunOption{Letter: opt.Letter, Keyed: slices.Contains(q.Answer, opt.Letter), Match: "none"}
-					switch snippet.Compare(opt.Text, actual) {
-					case snippet.Exact:
-						ro.Match = "exact"
-					case snippet.Loose:
-						ro.Match, ro.Ignoring = "loose", snippet.Difference(opt.Text, actual)
+				// The rules' verdict (rules.JudgeOptions) when the options
+				// decide the question; else each option's level alone.
+				j, actual, decides := rules.JudgeOptions(q, o)
+				if !decides {
+					actual = o.Actual()
+					j = snippet.Judge(rules.OptionTexts(q), actual, rules.MatchCap(q))
+				}
+				for i, opt := range q.Options {
+					l := j.Levels[i]
+					ro := RunOption{Letter: opt.Letter, Keyed: slices.Contains(q.Answer, opt.Letter), Match: l.String(), Answer: decides && j.Answer(i)}
+					if l == snippet.Normal || l == snippet.Loose {
+						ro.Ignoring = snippet.Difference(opt.Text, actual)
 					}
 					s.Options = append(s.Options, ro)
 				}
@@ -452,11 +461,10 @@ func codeOptionsSnippet(p pickedQuestion, s RunSnippet) RunSnippet {
 		}
 		ro := RunOption{Letter: q.Options[i].Letter, Keyed: slices.Contains(q.Answer, q.Options[i].Letter), Match: "none", Run: &r}
 		if o.Judged() {
-			switch rules.CodeOptionLevel(q, o) {
-			case snippet.Exact:
-				ro.Match = "exact"
-			case snippet.Loose:
-				ro.Match, ro.Ignoring = "loose", snippet.Difference(stated, o.Actual())
+			l := rules.CodeOptionLevel(q, o)
+			ro.Match = l.String()
+			if l == snippet.Normal || l == snippet.Loose {
+				ro.Ignoring = snippet.Difference(stated, o.Actual())
 			}
 		}
 		s.Options = append(s.Options, ro)
@@ -493,14 +501,25 @@ func writeRunText(w io.Writer, out *RunOutput) {
 			continue
 		}
 		writeResultText(w, s.RunResult)
+		var answers []string
+		for _, o := range s.Options {
+			if o.Answer {
+				answers = append(answers, o.Letter)
+			}
+		}
 		for _, o := range s.Options {
 			mark := ""
 			if o.Keyed {
 				mark = " (keyed)"
 			}
+			if !o.Answer && len(answers) > 0 && o.Match != "none" {
+				mark += ", but " + strings.Join(answers, " and ") + " matches more closely"
+			}
 			switch o.Match {
 			case "exact":
 				fmt.Fprintf(w, "option %s matches%s\n", o.Letter, mark)
+			case "normal":
+				fmt.Fprintf(w, "option %s matches once white space is collapsed%s\n", o.Letter, mark)
 			case "loose":
 				fmt.Fprintf(w, "option %s matches loosely, ignoring %s%s\n", o.Letter, o.Ignoring, mark)
 			}
@@ -536,6 +555,8 @@ func writeCodeOptionsText(w io.Writer, s RunSnippet) {
 		switch o.Match {
 		case "exact":
 			verdict = "matches"
+		case "normal":
+			verdict = "matches once white space is collapsed"
 		case "loose":
 			verdict = "matches loosely, ignoring " + o.Ignoring
 		}

@@ -113,6 +113,11 @@ type BundleCode struct {
 type Verified struct {
 	Output string `json:"output"`
 	Error  string `json:"error,omitempty"`
+	// Match is how closely the key (the keyed option, or the question's
+	// output) matches Output: "exact", "normal", "loose", or "none" when
+	// it does not or another option matches more closely; "" when the key
+	// is not compared with the output.
+	Match string `json:"match,omitempty"`
 }
 
 // JSON is the bundle format.

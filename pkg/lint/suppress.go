@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,7 +19,11 @@ import (
 //	answer = ["E", "E"]
 //
 // A directive at the end of a line covers that line; a directive alone on
-// its line covers the next line that is not itself a comment. It silences
+// its line covers the next line that is not itself a comment. When the
+// covered line starts a value that spans lines (a multi-line array such as
+// `options = [`, an inline table, a multi-line string), the directive
+// covers every line of that value too: findings on an option's own line,
+// or on a snippet's line. It silences
 // the named rules (codes or names, comma-separated) for findings that start
 // on the covered line. The reason after "--" is required. A directive that
 // is malformed silences nothing and is reported; one that silences nothing
@@ -30,8 +35,10 @@ const DirectivePrefix = "qbank:"
 // Directive is one `# qbank:ignore` comment.
 type Directive struct {
 	File *File
-	// Line is the comment's line; Target the line it covers.
-	Line, Target int
+	// Line is the comment's line; Target the line it covers, and TargetEnd
+	// the last line of a value that starts on Target and spans lines
+	// (Target when it does not).
+	Line, Target, TargetEnd int
 	// Start and End are the comment's byte range.
 	Start, End int
 	// Codes are the rules as written, with their byte ranges; Rules the
@@ -85,6 +92,7 @@ func ParseDirectives(f *File, rules []*Rule) []*Directive {
 				d.Target++
 			}
 		}
+		d.TargetEnd = valueEndLine(f, d.Target)
 		word := c.Text[m[2]:m[3]]
 		if word != "ignore" {
 			d.Problem = fmt.Sprintf("unknown directive %q: the directive is qbank:ignore", DirectivePrefix+word)
@@ -137,6 +145,101 @@ func joinCodes(cs []DirectiveCode) string {
 		ts = append(ts, c.Text)
 	}
 	return strings.Join(ts, ", ")
+}
+
+// valueEndLine returns the last line of the value of a `key = value` that
+// starts on line, when the value is an array, an inline table or a
+// multi-line string; else line.
+func valueEndLine(f *File, line int) int {
+	src := f.Doc.Src
+	start, end := f.Doc.LineOffset(line)
+	i := start
+	// The key: bare, quoted or dotted, up to "=".
+	for i < end && src[i] != '=' {
+		switch src[i] {
+		case '#', '[':
+			return line // a comment or a table header
+		case '"', '\'':
+			i = skipString(src, i)
+			continue
+		}
+		i++
+	}
+	if i >= end {
+		return line
+	}
+	i++
+	for i < end && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i >= end {
+		return line
+	}
+	switch {
+	case src[i] == '[' || src[i] == '{':
+		i = skipBrackets(src, i)
+	case src[i] == '"' || src[i] == '\'':
+		i = skipString(src, i)
+	default:
+		return line
+	}
+	return max(line, f.Position(max(i-1, start)).Line)
+}
+
+// skipBrackets returns the offset just after the bracket that closes the
+// one at i, skipping strings and comments; len(src) when none does.
+func skipBrackets(src []byte, i int) int {
+	depth := 0
+	for i < len(src) {
+		switch src[i] {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"', '\'':
+			i = skipString(src, i)
+			continue
+		case '#':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+			continue
+		}
+		i++
+	}
+	return len(src)
+}
+
+// skipString returns the offset just after the TOML string that starts at
+// i (basic or literal, single- or multi-line); len(src) when it is not
+// closed.
+func skipString(src []byte, i int) int {
+	q := src[i]
+	delim := []byte{q}
+	if i+2 < len(src) && src[i+1] == q && src[i+2] == q {
+		delim = []byte{q, q, q}
+	}
+	j := i + len(delim)
+	for j < len(src) {
+		switch {
+		case q == '"' && src[j] == '\\':
+			j += 2
+			continue
+		case len(delim) == 1 && src[j] == '\n':
+			return j // an unclosed one-line string ends with its line
+		case bytes.HasPrefix(src[j:], delim):
+			n := len(delim)
+			for len(delim) == 3 && n < 5 && j+n < len(src) && src[j+n] == q {
+				n++ // up to two quotes of the content may precede the closing three
+			}
+			return j + n
+		}
+		j++
+	}
+	return len(src)
 }
 
 // lineBlankBefore reports whether only spaces and tabs precede off on its line.
@@ -202,8 +305,10 @@ func Suppress(res *Result, opts SuppressOptions) []Diagnostic {
 		for _, d := range ParseDirectives(f, opts.Rules) {
 			all = append(all, d)
 			if d.Problem == "" {
-				k := key{f.Path, d.Target}
-				byLine[k] = append(byLine[k], d)
+				for line := d.Target; line <= d.TargetEnd; line++ {
+					k := key{f.Path, line}
+					byLine[k] = append(byLine[k], d)
+				}
 			}
 		}
 	}

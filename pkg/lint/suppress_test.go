@@ -126,3 +126,48 @@ func TestRelease(t *testing.T) {
 		t.Error("the tree was kept")
 	}
 }
+
+// TestDirectiveCoversValue: a directive over a value that spans lines (a
+// multi-line options array, a multi-line string) covers all its lines.
+func TestDirectiveCoversValue(t *testing.T) {
+	for _, tc := range []struct {
+		name, src         string
+		target, targetEnd int
+	}{
+		{"array", "# qbank:ignore QB901 -- r\noptions = [\n  \"a\",\n  \"b\",\n]\nanswer = \"A\"\n", 2, 5},
+		{"trailing on the opening line", "options = [ # qbank:ignore QB901 -- r\n  \"a\",\n]\n", 1, 3},
+		{"brackets and comments in strings", "# qbank:ignore QB901 -- r\noptions = [\n  \"]\", '[', \"\\\"]\", # ] in a comment\n  '''\n]\n''',\n]\nx = 1\n", 2, 7},
+		{"nested", "# qbank:ignore QB901 -- r\na = [[1,\n 2], [3]]\nb = 2\n", 2, 3},
+		{"inline table", "# qbank:ignore QB901 -- r\nt = {a = \"}\"}\nb = 2\n", 2, 2},
+		{"multi-line string", "# qbank:ignore QB901 -- r\nsource = '''\nprint(1)\nprint(''x'')'''\nb = 2\n", 2, 4},
+		{"multi-line basic string", "# qbank:ignore QB901 -- r\nsource = \"\"\"\nprint(\\\"\\\"\\\")\n\"\"\"\nb = 2\n", 2, 4},
+		{"one-line array", "# qbank:ignore QB901 -- r\noptions = [\"a\", \"b\"]\nanswer = \"A\"\n", 2, 2},
+		{"plain value", "# qbank:ignore QB901 -- r\nanswer = \"A\"\nb = [\n1]\n", 2, 2},
+		{"table header", "# qbank:ignore QB901 -- r\n[[question]]\nb = [\n1]\n", 2, 2},
+		{"quoted key", "# qbank:ignore QB901 -- r\n\"a=b\" = [\n1]\n", 2, 3},
+		{"unclosed", "# qbank:ignore QB901 -- r\noptions = [\n  \"a\",\n", 2, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := lint.NewFile("x.toml", []byte(tc.src))
+			ds := lint.ParseDirectives(f, all)
+			if len(ds) != 1 {
+				t.Fatalf("%d directives", len(ds))
+			}
+			if ds[0].Target != tc.target || ds[0].TargetEnd != tc.targetEnd {
+				t.Errorf("covers lines %d-%d, want %d-%d", ds[0].Target, ds[0].TargetEnd, tc.target, tc.targetEnd)
+			}
+		})
+	}
+	// Suppress silences findings on every covered line, and only there,
+	// also on what is left of a file once released (as the linter runs it).
+	src := "[bank]\nid = \"b\"\n[[question]]\nid = \"q\"\n# qbank:ignore QB901 -- r\noptions = [\n  \"a\",\n  \"b\",\n]\nanswer = \"A\"\n"
+	f := lint.NewFile("x.toml", []byte(src)).Release()
+	d := func(line int) lint.Diagnostic {
+		return lint.Diagnostic{File: "x.toml", Line: line, Column: 3, Code: ruleA.Code, Rule: ruleA.Name, Severity: ruleA.Severity}
+	}
+	res := &lint.Result{Files: []*lint.File{f}, Diagnostics: []lint.Diagnostic{d(7), d(8), d(10)}}
+	silenced := lint.Suppress(res, lint.SuppressOptions{Rules: all})
+	if len(silenced) != 2 || len(res.Diagnostics) != 1 || res.Diagnostics[0].Line != 10 {
+		t.Errorf("silenced %v, kept %v", silenced, res.Diagnostics)
+	}
+}

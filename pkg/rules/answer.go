@@ -7,6 +7,7 @@ import (
 
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/lint"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 	"github.com/qbank-dev/qbank/pkg/tomltree"
 )
 
@@ -184,20 +185,29 @@ usually a leftover from editing.`,
 var DuplicateOption = &lint.Rule{
 	Code: "QB306", Name: "duplicate-option", Severity: lint.Error,
 	Summary: "two options say the same thing",
-	Doc: `Two options that are equal once trimmed, case-folded and with runs of
-whitespace collapsed are the same choice twice: if one is keyed the other
-is a correct answer marked wrong.`,
-	Bad:  `options = ["True", "false", " true "]`,
-	Good: `options = ["True", "False", "None"]`,
+	Doc: `Two options that no comparison can tell apart are the same choice twice: if
+one is keyed the other is a correct answer marked wrong. Case always counts
+("HELLO", "Hello" and "hello" are three answers). For a code question whose
+options are compared with what the code does, options are the same when
+they are equal at the exact match level (line endings, one final newline
+and a code span or fence around the whole option aside): "hi   " and "hi"
+differ, as print("hi   ") and print("hi") do. Other options are the same
+when they are equal once trimmed and with runs of white space collapsed.`,
+	Bad:  `options = ["True", "False", " True "]`,
+	Good: `options = ["True", "False", "true"]`,
 	Run: func(p *lint.Pass) {
 		for _, q := range p.Bank.Questions {
+			key := bank.NormalizeText
+			if comparedWithOutput(q) {
+				key = snippet.ExactForm
+			}
 			first := map[string]string{}
 			for _, o := range q.Options {
-				key := bank.NormalizeText(o.Text)
-				if key == "" {
+				if strings.TrimSpace(o.Text) == "" {
 					continue
 				}
-				if prev, dup := first[key]; dup {
+				k := key(o.Text)
+				if prev, dup := first[k]; dup {
 					span := lint.ValueSpan(o.Node)
 					if t := o.Node.Get("text"); t != nil {
 						span = lint.ValueSpan(t)
@@ -207,10 +217,20 @@ is a correct answer marked wrong.`,
 						Hint:    "make each option a distinct answer"})
 					continue
 				}
-				first[key] = o.Letter
+				first[k] = o.Letter
 			}
 		}
 	},
+}
+
+// comparedWithOutput reports whether a question's options are compared
+// with what its code does (or are code themselves): then white space in
+// them counts.
+func comparedWithOutput(q *bank.Question) bool {
+	if q.Code == nil {
+		return false
+	}
+	return q.OptionsAreCode() || q.Code.Expect == "output" || q.Code.Expect == "value"
 }
 
 // namedLetters returns the option letters a final explanation step names,
@@ -223,14 +243,21 @@ func namedLetters(step string, q *bank.Question) []string {
 		return lettersIn(tail)
 	}
 	norm := bank.NormalizeText(strings.TrimRight(step, "."))
-	var named []string
-	for _, o := range q.Options {
-		if t := bank.NormalizeText(strings.TrimRight(o.Text, ".")); t != "" && t == norm {
-			named = append(named, o.Letter)
+	// The option written with the same case, else the one option that is
+	// the same once case is ignored (prose may capitalise an answer).
+	for _, same := range []func(a, b string) bool{func(a, b string) bool { return a == b }, strings.EqualFold} {
+		var named []string
+		for _, o := range q.Options {
+			if t := bank.NormalizeText(strings.TrimRight(o.Text, ".")); t != "" && same(t, norm) {
+				named = append(named, o.Letter)
+			}
 		}
-	}
-	if len(named) == 1 {
-		return named
+		if len(named) == 1 {
+			return named
+		}
+		if len(named) > 1 {
+			return nil
+		}
 	}
 	return nil
 }

@@ -134,7 +134,7 @@ func optionLevel(q *bank.Question, c codeOption) snippet.Level {
 		}
 	case "output":
 		if e == nil {
-			return compareOutput(q, code.Output, string(c.r.Stdout))
+			return compareStated(q, code.Output, string(c.r.Stdout))
 		}
 	case "value":
 		if e == nil && c.r.HasValue {
@@ -150,22 +150,20 @@ func CodeOptionLevel(q *bank.Question, o *snippet.Outcome) snippet.Level {
 	return optionLevel(q, codeOption{o: o, r: o.First()})
 }
 
-// compareOutput compares the stated output with what an option printed,
-// within the question's match level. It is the one place code options
-// use the output matcher (today's snippet.Compare).
-func compareOutput(q *bank.Question, want, got string) snippet.Level {
-	l := snippet.Compare(want, got)
-	if l == snippet.Loose && q.MatchLevel() != "loose" {
-		return snippet.NoMatch
+// compareStated compares the stated output with what an option printed,
+// at the levels and within the cap that every output comparison uses.
+func compareStated(q *bank.Question, want, got string) snippet.Level {
+	if l := snippet.Compare(want, got); l >= MatchCap(q) {
+		return l
 	}
-	return l
+	return snippet.NoMatch
 }
 
 // compareValue compares a stated repr with an option's: a repr is exact
 // text, so only whitespace may differ.
 func compareValue(want, got string) snippet.Level {
-	if snippet.Compare(want, got) == snippet.Exact {
-		return snippet.Exact
+	if l := snippet.Compare(want, got); l >= snippet.Normal {
+		return l
 	}
 	return snippet.NoMatch
 }

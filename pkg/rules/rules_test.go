@@ -17,7 +17,12 @@ import (
 
 // A fixture line's expectations: `# want QB101@5 `regexp“ …`, in the
 // manner of analysistest's `// want` comments. The column is optional.
-var wantRe = regexp.MustCompile("(QB\\d{3})(?:@(\\d+))? `([^`]*)`")
+// "# want(-2) …" expects the findings two lines above the comment, for
+// lines that cannot hold a comment (inside a multi-line string).
+var (
+	wantRe       = regexp.MustCompile("(QB\\d{3})(?:@(\\d+))? `([^`]*)`")
+	wantOffsetRe = regexp.MustCompile(`^\(([+-]\d+)\) `)
+)
 
 type want struct {
 	file, code string
@@ -34,13 +39,21 @@ func parseWants(t *testing.T, path string) []want {
 	}
 	var ws []want
 	for i, line := range strings.Split(string(src), "\n") {
-		_, spec, ok := strings.Cut(line, "# want ")
+		_, spec, ok := strings.Cut(line, "# want")
 		if !ok {
+			continue
+		}
+		at := i + 1
+		if m := wantOffsetRe.FindStringSubmatch(spec); m != nil {
+			off, _ := strconv.Atoi(m[1])
+			at += off
+			spec = spec[len(m[0]):]
+		} else if !strings.HasPrefix(spec, " ") {
 			continue
 		}
 		for _, m := range wantRe.FindAllStringSubmatch(spec, -1) {
 			col, _ := strconv.Atoi(m[2])
-			ws = append(ws, want{file: filepath.ToSlash(path), code: m[1], line: i + 1, col: col, re: regexp.MustCompile(m[3]), raw: m[0]})
+			ws = append(ws, want{file: filepath.ToSlash(path), code: m[1], line: at, col: col, re: regexp.MustCompile(m[3]), raw: m[0]})
 		}
 	}
 	return ws

@@ -58,7 +58,12 @@ func codeField(q *bank.Question, key string) *tomltree.Node {
 // sourceSpan maps a line (and column) of the snippet onto the TOML file.
 // Multi-line strings map line for line; other strings point at the value.
 func sourceSpan(doc *tomltree.Document, q *bank.Question, line, col int) lint.Span {
-	n := codeField(q, "source")
+	return stringLineSpan(doc, codeField(q, "source"), line, col)
+}
+
+// stringLineSpan maps a line (and column) of a string's value onto the
+// TOML file: a multi-line string line for line, any other value as a whole.
+func stringLineSpan(doc *tomltree.Document, n *tomltree.Node, line, col int) lint.Span {
 	if n.Kind != tomltree.String || !n.Multiline || line < 1 {
 		return lint.ValueSpan(n)
 	}
@@ -77,6 +82,21 @@ func sourceSpan(doc *tomltree.Document, q *bank.Question, line, col int) lint.Sp
 		start = off
 	}
 	return lint.Span{Start: start, End: max(end, start)}
+}
+
+// outputSpan is where a question's output goes wrong: its first wrong line
+// (snippet.LineDiff.Line) when the string maps line for line onto the file
+// (a multi-line string without escapes that add or remove lines, not
+// wrapped in a code fence), else the whole value.
+func outputSpan(doc *tomltree.Document, q *bank.Question, line int) lint.Span {
+	n := codeField(q, "output")
+	if n.Kind != tomltree.String || !n.Multiline || snippet.ExactForm(n.Str) != strings.TrimSuffix(n.Str, "\n") {
+		return lint.ValueSpan(n)
+	}
+	if !n.Literal && strings.Contains(string(doc.Src[n.ContentStart:n.End]), "\\") {
+		return lint.ValueSpan(n) // an escape may stand for a line end
+	}
+	return stringLineSpan(doc, n, line, 1)
 }
 
 // show quotes untrusted output for a message: escaped, abbreviated.
@@ -154,19 +174,25 @@ var WrongKey = &lint.Rule{
 	Doc: `For expect = "output" the keyed option (or output = '''…''' when given) must
 be what the snippet prints; for expect = "value", the repr of the value; for
 expect = "error", the keyed option must name the exception the code raises.
-Output is compared after normalisation: line endings, trailing whitespace
-and runs of whitespace and newlines do not count, nor does Markdown code
-formatting around an option. The finding shows both and names the option
-that does match, if one does.`,
-	Bad: `options = ["0 1 2", "1 2 3"]
-answer = "B"
-[question.code]
-source = "for i in range(3): print(i)"
-expect = "output"`,
-	Good: `options = ["0 1 2", "1 2 3"]
+Options are compared from the strictest level down: exact (line endings,
+one final newline and a code span or fence around the whole option aside),
+normal (runs of white space count as one space), loose (quotes, backticks,
+separating punctuation; see QB508); case always counts. The strictest level
+at which any option matches decides: a key that matches only loosely while
+another option matches exactly is wrong too (print("abc") keyed on 'abc'
+when abc is an option). match = "exact" or "normal" in [question.code] or
+[bank] forbids looser matches. The finding shows both and names the option
+that matches; a multi-line mismatch shows the first wrong line, and for
+output = '''…''' points at it.`,
+	Bad: `options = ["'abc'", "abc", '"abc"']
 answer = "A"
 [question.code]
-source = "for i in range(3): print(i)"
+source = "print('abc')"
+expect = "output"`,
+	Good: `options = ["'abc'", "abc", '"abc"']
+answer = "B"
+[question.code]
+source = "print('abc')"
 expect = "output"`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
@@ -178,10 +204,8 @@ expect = "output"`,
 				}
 				actual := s.o.Actual()
 				if c.HasOutput && c.Expect == "output" {
-					if snippet.Compare(c.Output, actual) == snippet.NoMatch {
-						p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-							Message: fmt.Sprintf("output says %s but the snippet prints %s", show(snippet.Normalize(c.Output)), show(actual)),
-							Hint:    "correct output (or remove it to compare with the keyed option)"})
+					if compareOutput(s.q, actual) == snippet.NoMatch {
+						reportOutput(p, s, actual, "output says %s but the snippet prints %s", "correct output (or remove it to compare with the keyed option)")
 					}
 					continue
 				}
@@ -191,10 +215,8 @@ expect = "output"`,
 				if e == nil || !snippet.ErrorMatches(c.Error, e) {
 					continue // QB506 / QB507
 				}
-				if c.HasOutput && snippet.Compare(c.Output, string(s.r.Stdout)) == snippet.NoMatch {
-					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-						Message: fmt.Sprintf("output says %s is printed before the error, but the snippet prints %s", show(snippet.Normalize(c.Output)), show(string(s.r.Stdout))),
-						Hint:    "correct output to what is printed before the exception"})
+				if c.HasOutput && compareOutput(s.q, string(s.r.Stdout)) == snippet.NoMatch {
+					reportOutput(p, s, string(s.r.Stdout), "output says %s is printed before the error, but the snippet prints %s", "correct output to what is printed before the exception")
 				}
 				reportErrorKey(p, s, e)
 			}
@@ -202,47 +224,157 @@ expect = "output"`,
 	},
 }
 
-// optionLevels compares every option with the real result.
-func optionLevels(q *bank.Question, actual string) []snippet.Level {
-	levels := make([]snippet.Level, len(q.Options))
-	for i, o := range q.Options {
-		levels[i] = snippet.Compare(o.Text, actual)
+// MatchCap is the loosest level a question allows (its `match`).
+func MatchCap(q *bank.Question) snippet.Level { return snippet.ParseLevel(q.MatchLevel()) }
+
+// compareOutput compares a question's output with what the snippet
+// printed, within the question's cap.
+func compareOutput(q *bank.Question, actual string) snippet.Level {
+	if l := snippet.Compare(q.Code.Output, actual); l >= MatchCap(q) {
+		return l
 	}
-	return levels
+	return snippet.NoMatch
 }
 
-func lettersAt(q *bank.Question, levels []snippet.Level, want snippet.Level) []string {
-	var ls []string
-	for i, l := range levels {
-		if l == want {
-			ls = append(ls, q.Options[i].Letter)
-		}
+// reportOutput reports a question's output that does not match what the
+// snippet printed: a multi-line output with a line diff, at its first
+// wrong line; else both texts (format has two %s for them).
+func reportOutput(p *lint.Pass, s ran, actual, format, hint string) {
+	out := s.q.Code.Output
+	note := capNote(s.q, snippet.Compare(out, actual))
+	if snippet.MultiLine(out) {
+		d := snippet.DiffLines(out, actual)
+		p.Report(lint.Finding{Span: outputSpan(s.doc, s.q, d.Line), Question: s.q,
+			Message: "output differs from what the snippet prints " + d.String() + note,
+			Hint:    hint + "; " + snippet.Legend})
+		return
 	}
-	return ls
+	p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
+		Message: fmt.Sprintf(format, show(snippet.ExactForm(out)), show(actual)) + note,
+		Hint:    hint})
+}
+
+// capNote says that a match was refused by the question's cap.
+func capNote(q *bank.Question, uncapped snippet.Level) string {
+	if uncapped == snippet.NoMatch || uncapped >= MatchCap(q) {
+		return ""
+	}
+	return fmt.Sprintf(" (it would match at the %s level, which match = %q does not allow)", uncapped, q.MatchLevel())
+}
+
+// judgeOptions is JudgeOptions for a question whose snippet ran.
+func judgeOptions(s ran) (snippet.Judgement, string, bool) { return JudgeOptions(s.q, s.o) }
+
+// JudgeOptions compares the options of an output or value question with
+// what its snippet did (snippet.Judge, within the question's cap): the
+// verdict the QB5xx rules give, which `qbank run` and the export verifier
+// show too. It reports false for questions whose options are not compared:
+// not judged, not output or value, with output = '…' given, of type
+// "multiple", code as options, an exception, output that varies, or no
+// value. actual is what the options were compared with.
+func JudgeOptions(q *bank.Question, o *snippet.Outcome) (j snippet.Judgement, actual string, ok bool) {
+	if q.Code == nil || !o.Judged() {
+		return j, "", false
+	}
+	c, r := q.Code, o.First()
+	if (c.Expect != "output" && c.Expect != "value") || c.Expect == "output" && c.HasOutput || q.OptionsAreCode() || r.Exception != nil || q.Multiple() || o.Varies() {
+		return j, "", false
+	}
+	if c.Expect == "value" && !r.HasValue {
+		return j, "", false
+	}
+	actual = o.Actual()
+	return snippet.Judge(OptionTexts(q), actual, MatchCap(q)), actual, true
+}
+
+// OptionTexts are the texts of a question's options.
+func OptionTexts(q *bank.Question) []string {
+	texts := make([]string, len(q.Options))
+	for i, o := range q.Options {
+		texts[i] = o.Text
+	}
+	return texts
+}
+
+// KeyMatch is how closely a question's key matches what its snippet did:
+// its output = '…' when given, else its one keyed option, judged among
+// the others (an option outranked by another is NoMatch). It reports
+// false when the key is not compared with the snippet.
+func KeyMatch(q *bank.Question, o *snippet.Outcome) (snippet.Level, bool) {
+	if q.Code != nil && q.Code.Expect == "output" && q.Code.HasOutput && o.Judged() && o.Exception() == nil && !o.Varies() {
+		return compareOutput(q, o.Actual()), true
+	}
+	j, _, ok := JudgeOptions(q, o)
+	keys := q.KeyIndexes()
+	if !ok || len(keys) != 1 {
+		return snippet.NoMatch, false
+	}
+	if !j.Answer(keys[0]) {
+		return snippet.NoMatch, true
+	}
+	return j.Levels[keys[0]], true
+}
+
+// letters names options by their letters: "A", "A and C", "A, B and C".
+func letters(q *bank.Question, idx []int) string {
+	ls := optionLetters(q, idx)
+	if len(ls) < 2 {
+		return strings.Join(ls, "")
+	}
+	return strings.Join(ls[:len(ls)-1], ", ") + " and " + ls[len(ls)-1]
+}
+
+// how says in words how an option matched.
+func how(l snippet.Level, option, actual string) string {
+	switch l {
+	case snippet.Exact:
+		return "exactly"
+	case snippet.Normal:
+		return "once runs of white space are collapsed"
+	case snippet.Loose:
+		return "only if " + snippet.Difference(option, actual) + " are ignored"
+	}
+	return "not at all"
+}
+
+func verb(q *bank.Question) string {
+	if q.Code.Expect == "value" {
+		return "evaluates to"
+	}
+	return "prints"
+}
+
+// keyDiff is, for a multi-line keyed option, a line diff against what the
+// snippet did: "; option B differs from line 2: …".
+func keyDiff(q *bank.Question, key int, actual string) string {
+	o := q.Options[key]
+	if !snippet.MultiLine(o.Text) {
+		return ""
+	}
+	return fmt.Sprintf("; option %s differs %s", o.Letter, snippet.DiffLines(o.Text, actual))
 }
 
 func reportKeyMismatch(p *lint.Pass, s ran, actual string) {
 	q := s.q
 	keys := q.KeyIndexes()
-	if len(keys) != 1 || q.Multiple() {
-		return
+	j, _, ok := judgeOptions(s)
+	if !ok || len(keys) != 1 || j.Best == snippet.NoMatch || !j.Outranked(keys[0]) {
+		return // QB504, or the key is an answer
 	}
-	levels := optionLevels(q, actual)
-	if levels[keys[0]] != snippet.NoMatch {
-		return
+	key := keys[0]
+	best, kopt := q.Options[j.At[0]], q.Options[key]
+	msg := fmt.Sprintf("the key is %s (%s) but the snippet %s %s; option %s matches", kopt.Letter, show(kopt.Text), verb(q), show(actual), letters(q, j.At))
+	if j.Levels[key] != snippet.NoMatch {
+		// The key matches too, only less closely: say how each matches.
+		msg += fmt.Sprintf(" %s, while %s matches %s", how(j.Best, best.Text, actual), kopt.Letter, how(j.Levels[key], kopt.Text, actual))
+	} else {
+		msg += capNote(q, j.Uncapped[key]) + keyDiff(q, key, actual)
 	}
-	matching := append(lettersAt(q, levels, snippet.Exact), lettersAt(q, levels, snippet.Loose)...)
-	if len(matching) == 0 {
-		return // QB504
+	hint := fmt.Sprintf("key option %s, or fix the snippet", best.Letter)
+	if snippet.MultiLine(kopt.Text) {
+		hint += "; " + snippet.Legend
 	}
-	what := "prints"
-	if q.Code.Expect == "value" {
-		what = "evaluates to"
-	}
-	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
-		Message: fmt.Sprintf("the key is %s (%s) but the snippet %s %s; option %s matches",
-			q.Options[keys[0]].Letter, show(q.Options[keys[0]].Text), what, show(actual), strings.Join(matching, " and ")),
-		Hint: fmt.Sprintf("key option %s, or fix the snippet", matching[0])})
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q, Message: msg, Hint: hint})
 }
 
 func mentions(text, name string) bool {
@@ -282,54 +414,68 @@ func reportErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 var AmbiguousOptions = &lint.Rule{
 	Code: "QB503", Name: "ambiguous-options", Severity: lint.Error,
 	Summary: "several options match what the code does",
-	Doc: `When two options both equal the snippet's real output (after normalisation),
-a student who picks the unkeyed one is marked wrong for a right answer.`,
-	Bad:  `options = ["1 2", "1\n2", "2 1"]  # print(1); print(2)`,
-	Good: `options = ["1 2", "2 1", "12"]`,
+	Doc: `When two options match the snippet's real output (or value) equally well, a
+student who picks the unkeyed one is marked wrong for a right answer. Only
+the strictest level reached counts: among "hi   ", "hi" and "   hi" for
+print("hi   ") the first matches exactly and the others only once white
+space is collapsed, so the question is not ambiguous; "1 2" and "1  2" for
+two printed lines both match at the normal level, and are.`,
+	Bad:  `options = ["1 2", "1  2", "2 1"]  # print(1); print(2)`,
+	Good: `options = ["1\n2", "1 2", "2 1"]  # the first matches exactly`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
-			c := s.q.Code
-			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.o.Varies() {
+			j, actual, ok := judgeOptions(s)
+			if !ok || !j.Ambiguous() {
 				continue
 			}
-			exact := lettersAt(s.q, optionLevels(s.q, s.o.Actual()), snippet.Exact)
-			if len(exact) > 1 {
-				p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "options")), Question: s.q,
-					Message: fmt.Sprintf("options %s all match what the snippet prints: %s", strings.Join(exact, ", "), show(s.o.Actual())),
-					Hint:    "reword the options so exactly one is the output"})
+			level := ""
+			if j.Best != snippet.Exact {
+				level = fmt.Sprintf(" (none exactly; all %s)", how(j.Best, s.q.Options[j.At[0]].Text, actual))
 			}
+			p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "options")), Question: s.q,
+				Message: fmt.Sprintf("options %s all match what the snippet %s: %s%s", strings.Join(optionLetters(s.q, j.At), ", "), verb(s.q), show(actual), level),
+				Hint:    "reword the options so exactly one is the output (one that matches exactly outranks the others)"})
 		}
 	},
+}
+
+func optionLetters(q *bank.Question, idx []int) []string {
+	var ls []string
+	for _, i := range idx {
+		ls = append(ls, q.Options[i].Letter)
+	}
+	return ls
 }
 
 // NoMatchingOption reports output questions where no option matches.
 var NoMatchingOption = &lint.Rule{
 	Code: "QB504", Name: "no-matching-option", Severity: lint.Error,
 	Summary: "no option is what the code does",
-	Doc: `The snippet's real output (or value) is none of the options: the key and
-every distractor are wrong, so the question has no right answer.`,
-	Bad:  `options = ["1", "2"]  # print(3)`,
-	Good: `options = ["1", "3"]  # print(3)`,
+	Doc: `The snippet's real output (or value) is none of the options at any level the
+question allows (match = "exact" or "normal" forbids looser matches; case
+always counts): the key and every distractor are wrong, so the question has
+no right answer.`,
+	Bad:  `options = ["hello", "HELLO"]  # print("hello".title())`,
+	Good: `options = ["Hello", "HELLO"]  # print("hello".title())`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
-			c := s.q.Code
-			if (c.Expect != "output" && c.Expect != "value") || c.HasOutput || s.r.Exception != nil || s.q.Multiple() || s.o.Varies() {
+			j, actual, ok := judgeOptions(s)
+			if !ok || j.Best != snippet.NoMatch {
 				continue
 			}
-			if c.Expect == "value" && !s.r.HasValue {
-				continue
+			msg := fmt.Sprintf("no option matches: the snippet %s %s", verb(s.q), show(actual))
+			for i, l := range j.Uncapped {
+				if l != snippet.NoMatch {
+					msg += fmt.Sprintf("; option %s would match at the %s level, which match = %q does not allow", s.q.Options[i].Letter, l, s.q.MatchLevel())
+					break
+				}
 			}
-			levels := optionLevels(s.q, s.o.Actual())
-			if len(lettersAt(s.q, levels, snippet.Exact))+len(lettersAt(s.q, levels, snippet.Loose)) > 0 {
-				continue
+			hint := `make the keyed option the real output, or fix the snippet; for a snippet that prints nothing, say output = ""`
+			if keys := s.q.KeyIndexes(); len(keys) == 1 && snippet.MultiLine(s.q.Options[keys[0]].Text) {
+				msg += keyDiff(s.q, keys[0], actual)
+				hint += "; " + snippet.Legend
 			}
-			what := "prints"
-			if c.Expect == "value" {
-				what = "evaluates to"
-			}
-			p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "answer")), Question: s.q,
-				Message: fmt.Sprintf("no option matches: the snippet %s %s", what, show(s.o.Actual())),
-				Hint:    `make the keyed option the real output, or fix the snippet; for a snippet that prints nothing, say output = ""`})
+			p.Report(lint.Finding{Span: lint.ValueSpan(field(s.q, "answer")), Question: s.q, Message: msg, Hint: hint})
 		}
 	},
 }
@@ -478,38 +624,36 @@ never by reading what it prints.`,
 var LooseMatch = &lint.Rule{
 	Code: "QB508", Name: "loose-match", Severity: lint.Warning,
 	Summary: "the key matches the output only if punctuation is ignored",
-	Doc: `The keyed option matches what the snippet prints only once backticks,
-quotes, commas and semicolons between items, and a final full stop are
-ignored: "[1,3]" for the printed "[1, 3]", "'Tokyo'" for Tokyo, three
-printed lines written "Setup, Run, Cleanup". Students may read it either
-way; write the output as it is printed.`,
+	Doc: `The keyed option (or output = '''…''') matches what the snippet prints only at
+the loose level, and no option matches more closely: once backticks,
+quotes, commas and semicolons between items, a final full stop and spaces
+next to brackets are ignored, or with several printed lines written as
+code spans joined by words ("[1,3]" for the printed "[1, 3]", "'Tokyo'" for
+Tokyo, "[ 1, [ ] ]" for [1, []], "` + "`3` and `4`" + `" for two printed lines). Case
+always counts. Students may read it either way; write the output as it is
+printed. match = "normal" or "exact" makes such a match an error.`,
 	Bad:  `options = ["'Tokyo'", "'Paris'"]  # print('Tokyo')`,
 	Good: `options = ["Tokyo", "Paris"]`,
 	Run: func(p *lint.Pass) {
 		for _, s := range snippets(p, false) {
 			c := s.q.Code
-			if (c.Expect != "output" && c.Expect != "value") || s.r.Exception != nil || s.q.Multiple() || s.o.Varies() {
-				continue
-			}
-			actual := s.o.Actual()
-			if c.HasOutput && c.Expect == "output" {
-				if snippet.Compare(c.Output, actual) == snippet.Loose {
+			if c.Expect == "output" && c.HasOutput && s.r.Exception == nil && !s.o.Varies() {
+				actual := s.o.Actual()
+				if compareOutput(s.q, actual) == snippet.Loose {
 					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.Normalize(c.Output)), show(actual))})
+						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.ExactForm(c.Output)), show(actual)),
+						Hint:    "write output exactly as it is printed"})
 				}
 				continue
 			}
+			j, actual, ok := judgeOptions(s)
 			keys := s.q.KeyIndexes()
-			if len(keys) != 1 {
-				continue
-			}
-			levels := optionLevels(s.q, actual)
-			if levels[keys[0]] != snippet.Loose || len(lettersAt(s.q, levels, snippet.Exact)) > 0 {
+			if !ok || len(keys) != 1 || j.Best != snippet.Loose || len(j.At) != 1 || j.At[0] != keys[0] {
 				continue
 			}
 			o := s.q.Options[keys[0]]
 			p.Report(lint.Finding{Span: lint.ValueSpan(o.Node), Question: s.q,
-				Message: fmt.Sprintf("option %s matches what the snippet prints only if %s are ignored: %s vs %s", o.Letter, snippet.Difference(o.Text, actual), show(o.Text), show(actual)),
+				Message: fmt.Sprintf("option %s matches what the snippet %s only if %s are ignored: %s vs %s", o.Letter, verb(s.q), snippet.Difference(o.Text, actual), show(o.Text), show(actual)),
 				Hint:    "write the option exactly as it is printed"})
 		}
 	},

@@ -1,93 +1,325 @@
 package snippet
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// How an option is compared with what a snippet really did. There are
-// three levels:
+// How an option (or output = '''…''') is compared with what a snippet
+// really did. There are three levels, from the strictest:
 //
-//  1. Exact, after normalisation: Markdown wrapping is removed (a code
-//     fence around the option, or backticks around all of it), line endings
-//     become "\n", and every run of whitespace — spaces, tabs, newlines —
-//     becomes one space, with none at either end. So an option that writes
-//     three printed lines on one line ("0 1 2") matches. This passes.
-//  2. Loose: besides, backticks and quotes anywhere are ignored, commas and
-//     semicolons count as spaces (so "[1,3,4,5]" matches "[1, 3, 4, 5]"
-//     and "`Setup`, `Using resource`, `Cleanup`" matches three printed
-//     lines), and a full stop at the very end is ignored. This is a
-//     warning that names what differed.
-//  3. Anything else: a mismatch, an error.
+//  1. Exact: line endings become "\n", one final newline is ignored, and
+//     an option that is wholly one Markdown code span or one fenced code
+//     block stands for its content (as CommonMark defines it). Nothing
+//     else: spaces, blank lines and case all count.
+//  2. Normal: as exact, and every run of white space (spaces, tabs,
+//     newlines) counts as one space, with none at either end. So an option
+//     that writes three printed lines on one line ("0 1 2") matches.
+//  3. Loose: besides, backticks and quotes anywhere are ignored, commas and
+//     semicolons count as spaces ("[1,3]" for "[1, 3]"; "`Setup`, `Run`"
+//     for two printed lines), a full stop at the very end is ignored,
+//     spaces next to brackets, parentheses and braces are ignored
+//     ("[ 1, [ ] ]" for "[1, []]"), and two or more code spans joined only by "and",
+//     "then", "followed by" or punctuation stand for one printed line each
+//     ("`3` and `4`", "`a`, then `b`", "`x` → `y`").
+//
+// Case never folds, at any level. Judge gives the verdict over a
+// question's options: the strictest level at which any option matches
+// decides; see Judgement.
 
-// Level is how closely an option matched.
+// Level is how closely an option matched: the higher, the stricter.
 type Level int
 
-// The match levels.
+// The match levels, from no match to the strictest.
 const (
 	NoMatch Level = iota
 	Loose
+	Normal
 	Exact
 )
 
-// Normalize applies the level-1 normalisation to text.
-func Normalize(s string) string {
-	s = unwrapMarkdown(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\r\n", "\n")), " ")
-}
+var levelNames = [...]string{NoMatch: "none", Loose: "loose", Normal: "normal", Exact: "exact"}
 
-// unwrapMarkdown removes a code fence around the whole text, or backticks
-// around the whole text.
-func unwrapMarkdown(s string) string {
-	t := strings.TrimSpace(s)
-	if strings.HasPrefix(t, "```") && strings.HasSuffix(t, "```") && len(t) >= 6 {
-		inner := t[3 : len(t)-3]
-		if nl := strings.IndexByte(inner, '\n'); nl >= 0 {
-			inner = inner[nl+1:] // drop the info string ("```python")
-		}
-		return inner
-	}
-	for _, fence := range []string{"``", "`"} {
-		if strings.HasPrefix(t, fence) && strings.HasSuffix(t, fence) && len(t) > 2*len(fence) &&
-			!strings.Contains(t[len(fence):len(t)-len(fence)], "`") {
-			return t[len(fence) : len(t)-len(fence)]
-		}
-	}
-	return s
-}
+// String is the level's name: "exact", "normal", "loose" or "none" (as
+// `match` in a bank and `qbank run --format json` spell it).
+func (l Level) String() string { return levelNames[l] }
 
-// looseTokens applies the level-2 normalisation and splits into tokens.
-func looseTokens(s string) []string {
-	s = strings.TrimSpace(unwrapMarkdown(s))
-	s = strings.TrimSuffix(s, ".")
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == ',' || r == ';' || r == '`' || r == '\'' || r == '"'
-	})
-}
-
-// Compare says how well an option's text matches the real output.
-func Compare(option, actual string) Level {
-	if Normalize(option) == Normalize(actual) {
+// ParseLevel reads a `match` setting ("exact", "normal" or "loose"); any
+// other text, and "", give Loose, the default.
+func ParseLevel(s string) Level {
+	switch s {
+	case "exact":
 		return Exact
-	}
-	a, b := looseTokens(option), looseTokens(actual)
-	if len(a) != len(b) || len(a) == 0 && Normalize(option) != "" {
-		return NoMatch
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return NoMatch
-		}
+	case "normal":
+		return Normal
 	}
 	return Loose
 }
 
-// Difference names what a loose match ignored, for the warning.
+// ExactForm is text as the exact level compares it, for an option: line
+// endings made "\n", a wrapping code span or fence unwrapped, one final
+// newline dropped. Two options with the same exact form cannot be told
+// apart by any level.
+func ExactForm(option string) string {
+	s := lineEnds(option)
+	if inner, ok := unwrapCode(s); ok {
+		s = inner
+	}
+	return strings.TrimSuffix(s, "\n")
+}
+
+// outputForm is program output as the exact level compares it: it is
+// never unwrapped.
+func outputForm(actual string) string { return strings.TrimSuffix(lineEnds(actual), "\n") }
+
+// lineEnds makes every line ending "\n".
+func lineEnds(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// Normalize is an option's text as the normal level compares it: its
+// exact form with every run of white space made one space, and none at
+// either end.
+func Normalize(option string) string { return collapse(ExactForm(option)) }
+
+func collapse(s string) string {
+	if !needsCollapse(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+		} else {
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteString(s[i : i+size]) // bytes as they are, valid or not
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// needsCollapse reports whether s has white space other than single
+// spaces between words.
+func needsCollapse(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return true
+			}
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c >= 0x80:
+			return true // >= 0x80: Unicode white space is possible
+		}
+	}
+	return false
+}
+
+// looseTokens is text as the loose level compares it: its tokens. An
+// option wholly in a code span or fence is unwrapped; program output never
+// is (its backticks are dropped with the rest).
+func looseTokens(s string, option bool) []string {
+	s = lineEnds(s)
+	if option {
+		if inner, ok := unwrapCode(s); ok {
+			s = inner
+		}
+	}
+	return tokens(s)
+}
+
+// joinedTokens are the loose tokens of an option written as code spans
+// joined by words ("`3` and `4`" for two printed lines), or nil.
+func joinedTokens(option string) []string {
+	joined, ok := joinedSpans(lineEnds(option))
+	if !ok {
+		return nil
+	}
+	return tokens(joined)
+}
+
+// tokens splits text for the loose level: white space, commas, semicolons,
+// backticks and quotes separate tokens, and each bracket, parenthesis and
+// brace is a token of its own, so spaces next to them do not count
+// ("[ 1, [ ] ]" and "[1, []]" have the same tokens). A final full stop is
+// dropped.
+func tokens(s string) []string {
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	out := make([]string, 0, 8)
+	start := -1
+	for i, r := range s {
+		switch {
+		case looseSeparator(r) || isBracket(r):
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+			if isBracket(r) {
+				out = append(out, s[i:i+1])
+			}
+		case start < 0:
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+func looseSeparator(r rune) bool {
+	return unicode.IsSpace(r) || r == ',' || r == ';' || r == '`' || r == '\'' || r == '"'
+}
+
+func isBracket(r rune) bool {
+	return r == '[' || r == ']' || r == '(' || r == ')' || r == '{' || r == '}'
+}
+
+// bracketSpacing reports whether s has white space just inside a bracket,
+// parenthesis or brace ("[ 1 ]"), which the loose level ignores.
+func bracketSpacing(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if strings.IndexByte("[({", s[i]) >= 0 && isSpaceByte(s[i+1]) || isSpaceByte(s[i]) && strings.IndexByte("])}", s[i+1]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
+
+// target is what a snippet did, prepared once for comparing every option.
+type target struct {
+	exact, normal string
+	loose         []string
+	looseDone     bool
+}
+
+func newTarget(actual string) *target {
+	t := &target{exact: outputForm(actual)}
+	t.normal = collapse(t.exact)
+	return t
+}
+
+func (t *target) looseTokens() []string {
+	if !t.looseDone {
+		t.loose, t.looseDone = looseTokens(t.exact, false), true
+	}
+	return t.loose
+}
+
+// compare gives the strictest level at which option matches the target.
+func (t *target) compare(option string) Level {
+	o := lineEnds(option)
+	inner, _ := unwrapCode(o)
+	e := strings.TrimSuffix(inner, "\n") // ExactForm
+	if e == t.exact {
+		return Exact
+	}
+	if collapse(e) == t.normal {
+		return Normal
+	}
+	want := t.looseTokens()
+	if a := tokens(inner); len(a) > 0 && slices.Equal(a, want) {
+		return Loose
+	}
+	if a := joinedTokens(o); len(a) > 0 && slices.Equal(a, want) {
+		return Loose
+	}
+	return NoMatch
+}
+
+// Compare says how closely an option's text matches the real output (or
+// value): the strictest level at which it matches, or NoMatch.
+func Compare(option, actual string) Level { return newTarget(actual).compare(option) }
+
+// Judgement is the verdict over a question's options: how each compares
+// with what the snippet did, and which count. The strictest level that any
+// option reached decides: the options at it are the answers (one is
+// right; several are ambiguous), and an option that matched only at a
+// looser level is not an answer while another option matches more closely.
+type Judgement struct {
+	// Levels is each option's level, with a match looser than the cap
+	// counted as NoMatch.
+	Levels []Level
+	// Uncapped is each option's level before the cap.
+	Uncapped []Level
+	// Best is the strictest level any option reached: NoMatch when none
+	// matched.
+	Best Level
+	// At are the indexes of the options at Best, in order; nil when none
+	// matched.
+	At []int
+}
+
+// Judge compares every option with actual (what the snippet printed, or
+// the repr of its value) and gives the verdict. Matches looser than cap
+// (a question's `match`: ParseLevel of Question.MatchLevel) count as no
+// match; cap Loose allows every level.
+func Judge(options []string, actual string, cap Level) Judgement {
+	t := newTarget(actual)
+	j := Judgement{Levels: make([]Level, len(options)), Uncapped: make([]Level, len(options))}
+	for i, o := range options {
+		l := t.compare(o)
+		j.Uncapped[i] = l
+		if l < cap {
+			l = NoMatch
+		}
+		j.Levels[i] = l
+		if l > j.Best {
+			j.Best, j.At = l, j.At[:0]
+		}
+		if l != NoMatch && l == j.Best {
+			j.At = append(j.At, i)
+		}
+	}
+	return j
+}
+
+// Answer reports whether option i is an answer: it matches at the
+// strictest level any option reached.
+func (j Judgement) Answer(i int) bool { return j.Best != NoMatch && j.Levels[i] == j.Best }
+
+// Outranked reports whether option i matches, but only at a looser level
+// than the answers: an option keyed so is a wrong key.
+func (j Judgement) Outranked(i int) bool { return j.Levels[i] < j.Best }
+
+// Ambiguous reports whether several options are answers.
+func (j Judgement) Ambiguous() bool { return len(j.At) > 1 }
+
+// Difference names what a match of option with actual ignored, for
+// messages: "" at Exact, "white space" at Normal, and at Loose the kinds
+// of difference that a loose match ignores ("quotes", "commas or
+// semicolons", …).
 func Difference(option, actual string) string {
-	o, a := unwrapMarkdown(option), actual
+	switch Compare(option, actual) {
+	case Exact, NoMatch:
+		return ""
+	case Normal:
+		return "white space"
+	}
+	o, a := lineEnds(option), outputForm(actual)
 	var what []string
-	has := func(s, chars string) bool { return strings.ContainsAny(s, chars) }
-	if has(o, "`") != has(a, "`") || strings.Count(o, "`") != strings.Count(a, "`") {
+	if !slices.Equal(looseTokens(o, true), looseTokens(a, false)) {
+		joined, _ := joinedSpans(o)
+		what = append(what, "the words between code spans")
+		o = joined
+	} else if inner, ok := unwrapCode(o); ok {
+		o = inner
+	}
+	if strings.Count(o, "`") != strings.Count(a, "`") {
 		what = append(what, "backticks")
 	}
 	if strings.Count(o, "'")+strings.Count(o, `"`) != strings.Count(a, "'")+strings.Count(a, `"`) {
@@ -98,6 +330,9 @@ func Difference(option, actual string) string {
 	}
 	if strings.HasSuffix(strings.TrimSpace(o), ".") != strings.HasSuffix(strings.TrimSpace(a), ".") {
 		what = append(what, "a final full stop")
+	}
+	if bracketSpacing(o) != bracketSpacing(a) {
+		what = append(what, "spaces next to brackets")
 	}
 	if len(what) == 0 {
 		what = append(what, "spacing around punctuation")
