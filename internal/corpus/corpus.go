@@ -193,7 +193,7 @@ func Classify(qs []*Question, ds []lint.Diagnostic) *Report {
 
 // Row is one line of the table.
 type Row struct {
-	Name                                            string
+	Name                                                string
 	Questions, Right, Wrong, FalseErrors, Missed, Noise int
 }
 
