@@ -111,7 +111,8 @@ func TestClassify(t *testing.T) {
 	if *total != (Row{Name: "total", Questions: 7, Right: 3, Wrong: 4, FalseErrors: 1, Missed: 2, Noise: 1}) {
 		t.Errorf("total row %+v", *total)
 	}
-	if tab := r.Table(); !strings.Contains(tab, "c.toml:60 q (truth: wrong QB520)") || !strings.Contains(tab, "findings outside any question (1)") {
+	if tab := r.Table(); !strings.Contains(tab, "c.toml:60 q (truth: wrong QB520)") || !strings.Contains(tab, "findings outside any question (1)") ||
+		!strings.Contains(tab, "false errors: 1 of 3 right keys (33.3%); missed: 2 of 4 wrong (50.0%)") {
 		t.Errorf("table:\n%s", tab)
 	}
 }

@@ -247,6 +247,9 @@ func (r *Report) Table() string {
 	}
 	section("file", func(q *Question) string { return filepath.Base(q.File) })
 	section("style", func(q *Question) string { return q.Style })
+	_, t := r.Rows(func(*Question) string { return "" })
+	fmt.Fprintf(&b, "false errors: %d of %d right keys (%s); missed: %d of %d wrong (%s); warnings on right keys: %d (%s)\n\n",
+		t.FalseErrors, t.Right, percent(t.FalseErrors, t.Right), t.Missed, t.Wrong, percent(t.Missed, t.Wrong), t.Noise, percent(t.Noise, t.Right))
 	list := func(title string, pick func(*Verdict) bool) {
 		var vs []*Verdict
 		for _, v := range r.Verdicts {
@@ -283,6 +286,13 @@ func (r *Report) Table() string {
 		}
 	}
 	return b.String()
+}
+
+func percent(n, of int) string {
+	if of == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
 }
 
 func oneLine(s string) string {
