@@ -332,7 +332,7 @@ func how(l snippet.Level, option, actual string) string {
 	case snippet.Normal:
 		return "once runs of white space are collapsed"
 	case snippet.Loose:
-		return "only if " + snippet.Difference(option, actual) + " are ignored"
+		return "only when ignoring " + snippet.Difference(option, actual)
 	}
 	return "not at all"
 }
@@ -641,7 +641,7 @@ printed. match = "normal" or "exact" makes such a match an error.`,
 				actual := s.o.Actual()
 				if compareOutput(s.q, actual) == snippet.Loose {
 					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
-						Message: fmt.Sprintf("output matches what the snippet prints only if %s are ignored: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.ExactForm(c.Output)), show(actual)),
+						Message: fmt.Sprintf("output matches what the snippet prints only when ignoring %s: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.ExactForm(c.Output)), show(actual)),
 						Hint:    "write output exactly as it is printed"})
 				}
 				continue
@@ -653,7 +653,7 @@ printed. match = "normal" or "exact" makes such a match an error.`,
 			}
 			o := s.q.Options[keys[0]]
 			p.Report(lint.Finding{Span: lint.ValueSpan(o.Node), Question: s.q,
-				Message: fmt.Sprintf("option %s matches what the snippet %s only if %s are ignored: %s vs %s", o.Letter, verb(s.q), snippet.Difference(o.Text, actual), show(o.Text), show(actual)),
+				Message: fmt.Sprintf("option %s matches what the snippet %s only when ignoring %s: %s vs %s", o.Letter, verb(s.q), snippet.Difference(o.Text, actual), show(o.Text), show(actual)),
 				Hint:    "write the option exactly as it is printed"})
 		}
 	},

@@ -203,12 +203,13 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 // target is what a snippet did, prepared once for comparing every option.
 type target struct {
 	exact, normal string
+	empty         bool // nothing at all was printed
 	loose         []string
 	looseDone     bool
 }
 
 func newTarget(actual string) *target {
-	t := &target{exact: outputForm(actual)}
+	t := &target{exact: outputForm(actual), empty: actual == ""}
 	t.normal = collapse(t.exact)
 	return t
 }
@@ -231,6 +232,9 @@ func (t *target) compare(option string) Level {
 	if collapse(e) == t.normal {
 		return Normal
 	}
+	if t.empty && SaysNoOutput(option) {
+		return Normal
+	}
 	want := t.looseTokens()
 	if a := tokens(inner); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
@@ -239,6 +243,21 @@ func (t *target) compare(option string) Level {
 		return Loose
 	}
 	return NoMatch
+}
+
+// noOutputPhrases are how options say that nothing is printed.
+var noOutputPhrases = []string{"nothing", "nothing is printed", "nothing printed", "nothing gets printed",
+	"nothing is displayed", "nothing is output", "no output", "no output is produced", "there is no output",
+	"it prints nothing", "prints nothing", "the code prints nothing", "this prints nothing", "empty output",
+	"(nothing)", "(no output)", "(empty)", "(empty output)"}
+
+// SaysNoOutput reports whether an option is a phrase that says nothing is
+// printed ("Nothing is printed", "No output", "(nothing)"). It matches a
+// snippet that printed nothing at all at the normal level; a snippet that
+// printed an empty line printed something.
+func SaysNoOutput(option string) bool {
+	o := strings.ToLower(strings.TrimSuffix(strings.Join(strings.Fields(option), " "), "."))
+	return slices.Contains(noOutputPhrases, o)
 }
 
 // Compare says how closely an option's text matches the real output (or
@@ -308,6 +327,9 @@ func Difference(option, actual string) string {
 	case Exact, NoMatch:
 		return ""
 	case Normal:
+		if actual == "" && SaysNoOutput(option) {
+			return "that it describes no output in words"
+		}
 		return "white space"
 	}
 	o, a := lineEnds(option), outputForm(actual)
