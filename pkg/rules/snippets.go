@@ -259,7 +259,11 @@ func capNote(q *bank.Question, uncapped snippet.Level) string {
 	if uncapped == snippet.NoMatch || uncapped >= MatchCap(q) {
 		return ""
 	}
-	return fmt.Sprintf(" (it would match at the %s level, which match = %q does not allow)", uncapped, q.MatchLevel())
+	name := uncapped.String()
+	if uncapped == snippet.Lines {
+		name = "normal" // the match setting that allows it
+	}
+	return fmt.Sprintf(" (it would match at the %s level, which match = %q does not allow)", name, q.MatchLevel())
 }
 
 // judgeOptions is JudgeOptions for a question whose snippet ran.
@@ -329,6 +333,8 @@ func how(l snippet.Level, option, actual string) string {
 	switch l {
 	case snippet.Exact:
 		return "exactly"
+	case snippet.Lines:
+		return "once runs of white space within lines are collapsed"
 	case snippet.Normal:
 		return "once runs of white space are collapsed"
 	case snippet.Loose:

@@ -17,6 +17,12 @@ import (
 //  2. Normal: as exact, and every run of white space (spaces, tabs,
 //     newlines) counts as one space, with none at either end. So an option
 //     that writes three printed lines on one line ("0 1 2") matches.
+//     Between the two, an option that keeps the printed lines and differs
+//     only in spaces within them (trailing spaces left by end=" ", runs of
+//     spaces) matches at the level Lines: a normal match that outranks one
+//     that joins or splits lines, so "0 1 2" for the "0 1 2 " printed by
+//     print(i, end=" ") is the answer and "0\n1\n2" is not. A `match`
+//     setting of "normal" allows it.
 //  3. Loose: besides, backticks and quotes anywhere are ignored, commas and
 //     semicolons count as spaces ("[1,3]" for "[1, 3]"; "`Setup`, `Run`"
 //     for two printed lines), a full stop at the very end is ignored,
@@ -37,13 +43,15 @@ const (
 	NoMatch Level = iota
 	Loose
 	Normal
+	Lines
 	Exact
 )
 
-var levelNames = [...]string{NoMatch: "none", Loose: "loose", Normal: "normal", Exact: "exact"}
+var levelNames = [...]string{NoMatch: "none", Loose: "loose", Normal: "normal", Lines: "lines", Exact: "exact"}
 
-// String is the level's name: "exact", "normal", "loose" or "none" (as
-// `match` in a bank and `qbank run --format json` spell it).
+// String is the level's name: "exact", "lines", "normal", "loose" or
+// "none" (as `match` in a bank and `qbank run --format json` spell it;
+// `match` has no "lines": "normal" allows it).
 func (l Level) String() string { return levelNames[l] }
 
 // ParseLevel reads a `match` setting ("exact", "normal" or "loose"); any
@@ -203,6 +211,7 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 // target is what a snippet did, prepared once for comparing every option.
 type target struct {
 	exact, normal string
+	lines         []string // linesForm(exact), made on first use
 	empty         bool // nothing at all was printed
 	loose         []string
 	looseDone     bool
@@ -230,6 +239,12 @@ func (t *target) compare(option string) Level {
 		return Exact
 	}
 	if collapse(e) == t.normal {
+		if t.lines == nil {
+			t.lines = linesForm(t.exact)
+		}
+		if slices.Equal(linesForm(e), t.lines) {
+			return Lines
+		}
 		return Normal
 	}
 	if t.empty && SaysNoOutput(option) {
@@ -258,6 +273,20 @@ var noOutputPhrases = []string{"nothing", "nothing is printed", "nothing printed
 func SaysNoOutput(option string) bool {
 	o := strings.ToLower(strings.TrimSuffix(strings.Join(strings.Fields(option), " "), "."))
 	return slices.Contains(noOutputPhrases, o)
+}
+
+// linesForm is text as the level Lines compares it: its lines, each with
+// its runs of white space collapsed and none at either end, without blank
+// lines at the end.
+func linesForm(s string) []string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = collapse(l)
+	}
+	for len(lines) > 1 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
 }
 
 // Compare says how closely an option's text matches the real output (or
@@ -326,6 +355,8 @@ func Difference(option, actual string) string {
 	switch Compare(option, actual) {
 	case Exact, NoMatch:
 		return ""
+	case Lines:
+		return "spaces within lines"
 	case Normal:
 		if actual == "" && SaysNoOutput(option) {
 			return "that it describes no output in words"

@@ -39,12 +39,12 @@ func TestCompare(t *testing.T) {
 		// normal: runs of white space, ends
 		{"0 1 2", "0\n1\n2\n", Normal},
 		{"`0 1 2`", "0\n1\n2\n", Normal},
-		{"Hello  World", "Hello World\r\n", Normal},
-		{"hi", "hi   \n", Normal},
-		{"hi", "   hi\n", Normal},
-		{"hi   ", "hi\n", Normal},
+		{"Hello  World", "Hello World\r\n", Lines},
+		{"hi", "hi   \n", Lines},
+		{"hi", "   hi\n", Lines},
+		{"hi   ", "hi\n", Lines},
 		{"a\n\nb", "a\nb\n", Normal},
-		{"abc", "abc\n\n", Normal}, // only one final newline is ignored
+		{"abc", "abc\n\n", Lines}, // only one final newline is ignored
 		{"` abc`", " abc\n", Exact},
 		// loose: today's rules
 		{"[1,3,4,5]", "[1, 3, 4, 5]\n", Loose},
@@ -128,11 +128,16 @@ func TestJudge(t *testing.T) {
 		{"repr value", []string{"'abc'", "abc", `"abc"`}, "'abc'", Loose, "exact loose loose", Exact, []int{0}},
 		{"title", []string{"HELLO", "Hello", "hello"}, "Hello\n", Loose, "none exact none", Exact, []int{1}},
 		{"upper", []string{"HELLO", "Hello", "hello"}, "HELLO\n", Loose, "exact none none", Exact, []int{0}},
-		{"ljust", []string{"hi   ", "hi", "   hi"}, "hi   \n", Loose, "exact normal normal", Exact, []int{0}},
-		{"rjust", []string{"hi   ", "hi", "   hi"}, "   hi\n", Loose, "normal normal exact", Exact, []int{2}},
-		{"strip", []string{"hi   ", "hi", "   hi"}, "hi\n", Loose, "normal exact normal", Exact, []int{1}},
-		{"center", []string{"|  hi  |", "| hi |", "|hi|"}, "|  hi  |\n", Loose, "exact normal none", Exact, []int{0}},
-		{"end=", []string{"0 1 2", "0\n1\n2", "012"}, "0 1 2 \n", Loose, "normal normal none", Normal, []int{0, 1}},
+		{"ljust", []string{"hi   ", "hi", "   hi"}, "hi   \n", Loose, "exact lines lines", Exact, []int{0}},
+		{"rjust", []string{"hi   ", "hi", "   hi"}, "   hi\n", Loose, "lines lines exact", Exact, []int{2}},
+		{"strip", []string{"hi   ", "hi", "   hi"}, "hi\n", Loose, "lines exact lines", Exact, []int{1}},
+		{"center", []string{"|  hi  |", "| hi |", "|hi|"}, "|  hi  |\n", Loose, "exact lines none", Exact, []int{0}},
+		// end=" " leaves a trailing space: the option that keeps the one
+		// printed line outranks the one that splits it.
+		{"end=", []string{"0 1 2", "0\n1\n2", "012"}, "0 1 2 ", Loose, "lines normal none", Lines, []int{0}},
+		{"end= then print()", []string{"0\n1\n2", "0 1 2"}, "0 1 2 \n", Loose, "normal lines", Lines, []int{1}},
+		{"two lines, spaces differ", []string{"a  b\nc", "a b c"}, "a b\nc\n", Loose, "lines normal", Lines, []int{0}},
+		{"cap normal keeps lines", []string{"0 1 2", "0\n1\n2"}, "0 1 2 ", Normal, "lines normal", Lines, []int{0}},
 		{"one exact among normal", []string{"1 2", "1\n2", "2 1"}, "1\n2\n", Loose, "normal exact none", Exact, []int{1}},
 		{"two normal", []string{"1 2", "`1 2`", "2 1"}, "1\n2\n", Loose, "normal normal none", Normal, []int{0, 1}},
 		{"none", []string{"4", "5"}, "6\n", Loose, "none none", NoMatch, nil},
