@@ -212,7 +212,7 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 type target struct {
 	exact, normal string
 	lines         []string // linesForm(exact), made on first use
-	empty         bool // nothing at all was printed
+	empty         bool     // nothing at all was printed
 	loose         []string
 	looseDone     bool
 }
