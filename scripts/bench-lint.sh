@@ -6,6 +6,9 @@
 # and qbank's peak memory.
 #
 #   scripts/bench-lint.sh            # RUNS=5 FILES=100 QUESTIONS=100
+#   BASE=ecbc9fe scripts/bench-lint.sh
+#       also builds qbank at git revision BASE and times both builds'
+#       `lint --no-run` side by side (alternating runs; wall and CPU)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-5}" FILES="${FILES:-100}" QUESTIONS="${QUESTIONS:-100}"
@@ -36,3 +39,21 @@ echo "files=$FILES questions=$((FILES * QUESTIONS)) runs=$RUNS cores=$(nproc)"
 echo "qbank lint $norun: median ${q}s, peak RSS $((mem / 1024)) MiB"
 echo "taplo check --schema: median ${t}s"
 awk -v q="$q" -v t="$t" 'BEGIN { printf "ratio: qbank is %.1fx faster than taplo\n", t / q }'
+
+if [ -n "${BASE:-}" ]; then
+  git worktree add -q --detach "$work/base" "$BASE"
+  (cd "$work/base" && go build -o "$work/qbank-base" ./cmd/qbank)
+  git worktree remove --force "$work/base"
+  : >"$work/w-new"; : >"$work/w-base"; : >"$work/c-new"; : >"$work/c-base"
+  for _ in $(seq "$RUNS"); do
+    for b in base new; do
+      bin="$work/qbank"; [ "$b" = base ] && bin="$work/qbank-base"
+      /usr/bin/time -f "%e %U %S" -o "$work/one" "$bin" lint $norun "$work/banks" >/dev/null 2>&1 || true
+      read -r secs user sys <"$work/one"
+      echo "$secs" >>"$work/w-$b"; awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }' >>"$work/c-$b"
+    done
+  done
+  wb=$(median <"$work/w-base"); wn=$(median <"$work/w-new"); cb=$(median <"$work/c-base"); cn=$(median <"$work/c-new")
+  echo "side by side, $RUNS alternating runs each, medians: BASE=$BASE ${wb}s wall ${cb}s CPU, this tree ${wn}s wall ${cn}s CPU"
+  awk -v a="$wn" -v b="$wb" -v c="$cn" -v d="$cb" 'BEGIN { printf "ratio this/base: wall %.3f, CPU %.3f\n", a / b, c / d }'
+fi

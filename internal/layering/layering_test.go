@@ -59,14 +59,14 @@ func TestLayering(t *testing.T) {
 		{pkg: "pkg/config", forbidden: []string{"pkg/sandbox", "pkg/rules", "pkg/linter"}, required: []string{"pkg/lint"}},
 		{pkg: "pkg/lint", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippet"}},
 		{pkg: "pkg/rules", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippetio"}},
-		{pkg: "pkg/snippet", only: []string{"pkg/snippet", "pkg/snippetio"}},
-		{pkg: "pkg/snippetrun", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippet"}},
+		{pkg: "pkg/snippet", only: []string{"pkg/snippet", "pkg/snippetio", "pkg/markdown"}},
+		{pkg: "pkg/snippetrun", forbidden: []string{"pkg/sandbox"}, required: []string{"pkg/snippet", "pkg/markdown"}},
 		{pkg: "pkg/snippetio", only: []string{"pkg/snippetio"}},
 		// The sandbox itself needs only its data, and the linter is
 		// where it meets the snippet runner.
 		{pkg: "pkg/sandbox", only: []string{"pkg/sandbox", "pkg/snippetio"}},
-		// Markdown rendering is a leaf that the rules (QB520) and the
-		// exporters share.
+		// Markdown reading and rendering is a leaf that the matcher, the
+		// snippet runner, the rules (QB520) and the exporters share.
 		{pkg: "pkg/markdown", only: []string{"pkg/markdown"}},
 		{pkg: "pkg/export", required: []string{"pkg/markdown"}},
 		{pkg: "pkg/linter", required: []string{"pkg/sandbox", "pkg/snippetrun"}},

@@ -78,6 +78,7 @@ func codeLines(src []byte, n ast.Node) string {
 	var b strings.Builder
 	for i := range n.Lines().Len() {
 		line := n.Lines().At(i)
+		b.WriteString(strings.Repeat(" ", line.Padding)) // a tab partly used as indentation
 		b.Write(line.Value(src))
 	}
 	return strings.TrimSuffix(b.String(), "\n")

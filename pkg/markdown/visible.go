@@ -136,13 +136,6 @@ func Check(s string) Seen {
 	return seen
 }
 
-// CodeContent returns the content of an option that is wholly one code
-// span or one code block, as CommonMark defines it.
-func CodeContent(s string) (string, bool) {
-	src, doc := parse(s)
-	return wholeCode(src, doc)
-}
-
 func wholeCode(src []byte, doc ast.Node) (string, bool) {
 	first := doc.FirstChild()
 	if first == nil || first.NextSibling() != nil {

@@ -5,9 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
 )
 
 func TestCompare(t *testing.T) {
@@ -282,65 +279,6 @@ func BenchmarkJudge(b *testing.B) {
 			Judge(c.options, c.actual, Loose)
 		}
 	}
-}
-
-// TestSimpleSpan checks the parser-free path of unwrapCode against
-// goldmark on the inputs it takes.
-func TestSimpleSpan(t *testing.T) {
-	inputs := []string{"`x`", "` x `", "`  x  `", "`   `", "` `", "` x`", "`x `", "`a b`", "`<b>`", "`*a*`", "`\\n`", "`&amp;`", "`é`", "`__main__`", "`a  b`", "`[1, 2]`"}
-	for _, in := range inputs {
-		fast, ok := simpleSpan(in)
-		if !ok {
-			t.Errorf("simpleSpan(%q) declined", in)
-			continue
-		}
-		src := []byte(in)
-		doc := md.Parse(text.NewReader(src))
-		p, _ := doc.FirstChild().(*ast.Paragraph)
-		if p == nil {
-			t.Errorf("%q: not a paragraph", in)
-			continue
-		}
-		span, _ := p.FirstChild().(*ast.CodeSpan)
-		if span == nil || span.NextSibling() != nil {
-			t.Errorf("%q: not one code span", in)
-			continue
-		}
-		if slow := codeSpanText(span, src); slow != fast {
-			t.Errorf("simpleSpan(%q) = %q, goldmark %q", in, fast, slow)
-		}
-	}
-	for _, in := range []string{"``", "`a`b`", " `a`", "`a` ", "`a\nb`", "``a``", "`a"} {
-		if _, ok := simpleSpan(in); ok {
-			t.Errorf("simpleSpan(%q) took it", in)
-		}
-	}
-}
-
-// FuzzSimpleSpan: whenever the parser-free path takes an option, goldmark
-// reads it as one code span with the same content.
-func FuzzSimpleSpan(f *testing.F) {
-	for _, s := range []string{"`x`", "` x `", "`  `", "`a\tb`", "`<>`"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		fast, ok := simpleSpan(in)
-		if !ok {
-			return
-		}
-		src := []byte(in)
-		p, _ := md.Parse(text.NewReader(src)).FirstChild().(*ast.Paragraph)
-		if p == nil {
-			t.Fatalf("%q: not a paragraph", in)
-		}
-		span, _ := p.FirstChild().(*ast.CodeSpan)
-		if span == nil || span.NextSibling() != nil {
-			t.Fatalf("%q: not one code span", in)
-		}
-		if slow := codeSpanText(span, src); slow != fast {
-			t.Fatalf("simpleSpan(%q) = %q, goldmark %q", in, fast, slow)
-		}
-	})
 }
 
 // benchPairs are realistic option/output pairs: plain numbers (the common

@@ -74,7 +74,7 @@ func TestOptionJobs(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("%d option job lists, want 3", len(got))
 	}
-	for i, want := range []string{"print(n)", "print(n + 1)\n", "print(n * 2)"} {
+	for i, want := range []string{"print(n)", "print(n + 1)", "print(n * 2)"} {
 		j := got[i][0]
 		if j.Source != want || j.Before != "n = 1\nn += 1" || j.After != "print('end')" || j.Stdin != "x\n" ||
 			j.ValueOf != "_" || j.Mode != snippetio.Exec {
@@ -94,8 +94,8 @@ func TestOptionCode(t *testing.T) {
 		{"print(1)", "print(1)", 0},
 		{"`print(1)`", "print(1)", 0},
 		{"``print(`a`)``", "print(`a`)", 0},
-		{"```python\nx = 1\nprint(x)\n```", "x = 1\nprint(x)\n", 1},
-		{"\n```\nx = 1\n```", "x = 1\n", 2},
+		{"```python\nx = 1\nprint(x)\n```", "x = 1\nprint(x)", 1},
+		{"\n```\nx = 1\n```", "x = 1", 2},
 		{"x = `1`", "x = `1`", 0},
 	} {
 		code, line := OptionCode(tc.text)
@@ -133,12 +133,12 @@ func TestRunAllOptions(t *testing.T) {
 	if len(o.Source) != 0 || len(o.Options[0]) != 3 || len(o.Options[1]) != 2 || o.Options[2] != nil {
 		t.Fatalf("outcomes %+v", o)
 	}
-	if v := o.Options[0][1].First().Value; v != "print(n + 1)\n" {
+	if v := o.Options[0][1].First().Value; v != "print(n + 1)" {
 		t.Errorf("option B's outcome holds %q", v)
 	}
 	// "print(n)" with the same hidden code is one job in both questions.
 	slices.Sort(r.jobs)
-	if want := []string{"print(0)", "print(n * 2)", "print(n + 1)\n", "print(n)"}; !slices.Equal(r.jobs, want) {
+	if want := []string{"print(0)", "print(n * 2)", "print(n + 1)", "print(n)"}; !slices.Equal(r.jobs, want) {
 		t.Errorf("ran %q, want %q", r.jobs, want)
 	}
 	if sum.Snippets != 5 || sum.Executed != 4 || sum.Cached != 1 {

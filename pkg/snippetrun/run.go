@@ -25,6 +25,7 @@ package snippetrun
 
 import (
 	"context"
+	"github.com/qbank-dev/qbank/pkg/markdown"
 	"regexp"
 	"runtime"
 	"strings"
@@ -188,19 +189,8 @@ func OptionJobs(q *bank.Question) [][]snippetio.Job {
 // all of it. line is how many lines of the text come before the code's
 // first line (1 after an opening fence line), to place findings.
 func OptionCode(text string) (code string, line int) {
-	t := strings.TrimSpace(text)
-	if strings.HasPrefix(t, "```") && strings.HasSuffix(t, "```") && len(t) >= 6 {
-		inner := t[3 : len(t)-3]
-		if nl := strings.IndexByte(inner, '\n'); nl >= 0 {
-			lead := len(text) - len(strings.TrimLeft(text, " \t\r\n"))
-			return inner[nl+1:], strings.Count(text[:lead], "\n") + 1
-		}
-	}
-	for _, fence := range []string{"``", "`"} {
-		if strings.HasPrefix(t, fence) && strings.HasSuffix(t, fence) && len(t) > 2*len(fence) &&
-			!strings.Contains(t[len(fence):len(t)-len(fence)], fence) {
-			return strings.TrimSpace(t[len(fence) : len(t)-len(fence)]), 0
-		}
+	if c, line, ok := markdown.WholeCode(text); ok {
+		return c, line
 	}
 	return text, 0
 }

@@ -3,15 +3,11 @@ package gift_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/qbank-dev/qbank/internal/testtool"
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/export"
 	"github.com/qbank-dev/qbank/pkg/export/gift"
@@ -59,23 +55,8 @@ type parsed struct {
 // parseGIFT runs the independent gift-pegjs parser on data.
 func parseGIFT(t *testing.T, data []byte) []parsed {
 	t.Helper()
-	node := testtool.Require(t, "node")
-	modules := testtool.NodeModules(t, "gift-pegjs")
-	file := filepath.Join(t.TempDir(), "out.gift")
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	script := filepath.Join(testtool.RepoRoot(t), "testdata", "export", "gift-parse.js")
-	cmd := exec.Command(node, script, file)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("gift-pegjs rejected the export: %v\n%s", err, stderr.String())
-	}
 	var qs []parsed
-	if err := json.Unmarshal(out, &qs); err != nil {
+	if err := json.Unmarshal(exporttest.ParseGIFT(t, data), &qs); err != nil {
 		t.Fatalf("gift-parse.js output: %v", err)
 	}
 	return qs
