@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 args=(-report)
 [ -n "${NOCACHE:-}" ] || args+=(-cache)
-out="$(go test ./internal/corpus -run '^TestCorpus$' -count=1 -args "${args[@]}" 2>&1)"
+out="$(go test -v ./internal/corpus -run '^TestCorpus$' -count=1 -args "${args[@]}" 2>&1 | grep -v '^=== RUN')"
 status=$?
 # The table is everything the test printed before go test's own verdict.
 printf '%s\n' "$out" | awk '/^(--- FAIL|FAIL|PASS|ok )/ { exit } { print }'
