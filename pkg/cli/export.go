@@ -239,7 +239,7 @@ func verifier(res *linter.Result) func(q *bank.Question) *export.Verified {
 		}
 		ver := &export.Verified{Output: v.Output, Error: v.Error}
 		if l, ok := rules.KeyMatch(q, o); ok {
-			ver.Match = l.String()
+			ver.Match = l.Setting()
 		}
 		return ver
 	}

@@ -378,7 +378,7 @@ func runReport(l *linter.Linter, res *linter.Result, picked []pickedQuestion, ve
 				for i, opt := range q.Options {
 					l := j.Levels[i]
 					ro := RunOption{Letter: opt.Letter, Keyed: slices.Contains(q.Answer, opt.Letter), Match: l.String(), Answer: decides && j.Answer(i)}
-					if l == snippet.Lines || l == snippet.Normal || l == snippet.Loose {
+					if l != snippet.Exact && l != snippet.NoMatch {
 						ro.Ignoring = snippet.Difference(opt.Text, actual)
 					}
 					s.Options = append(s.Options, ro)
@@ -463,7 +463,7 @@ func codeOptionsSnippet(p pickedQuestion, s RunSnippet) RunSnippet {
 		if o.Judged() {
 			l := rules.CodeOptionLevel(q, o)
 			ro.Match = l.String()
-			if l == snippet.Lines || l == snippet.Normal || l == snippet.Loose {
+			if l != snippet.Exact && l != snippet.NoMatch {
 				ro.Ignoring = snippet.Difference(stated, o.Actual())
 			}
 		}
@@ -522,7 +522,7 @@ func writeRunText(w io.Writer, out *RunOutput) {
 				fmt.Fprintf(w, "option %s matches once white space within lines is collapsed%s\n", o.Letter, mark)
 			case "normal":
 				fmt.Fprintf(w, "option %s matches once white space is collapsed%s\n", o.Letter, mark)
-			case "loose":
+			case "loose", "spacing":
 				fmt.Fprintf(w, "option %s matches loosely, ignoring %s%s\n", o.Letter, o.Ignoring, mark)
 			}
 		}
@@ -561,7 +561,7 @@ func writeCodeOptionsText(w io.Writer, s RunSnippet) {
 			verdict = "matches once white space within lines is collapsed"
 		case "normal":
 			verdict = "matches once white space is collapsed"
-		case "loose":
+		case "loose", "spacing":
 			verdict = "matches loosely, ignoring " + o.Ignoring
 		}
 		fmt.Fprintf(w, "-- option %s%s: %s\n", o.Letter, mark, verdict)

@@ -259,11 +259,7 @@ func capNote(q *bank.Question, uncapped snippet.Level) string {
 	if uncapped == snippet.NoMatch || uncapped >= MatchCap(q) {
 		return ""
 	}
-	name := uncapped.String()
-	if uncapped == snippet.Lines {
-		name = "normal" // the match setting that allows it
-	}
-	return fmt.Sprintf(" (it would match at the %s level, which match = %q does not allow)", name, q.MatchLevel())
+	return fmt.Sprintf(" (it would match at the %s level, which match = %q does not allow)", uncapped.Setting(), q.MatchLevel())
 }
 
 // judgeOptions is JudgeOptions for a question whose snippet ran.
@@ -337,7 +333,7 @@ func how(l snippet.Level, option, actual string) string {
 		return "once runs of white space within lines are collapsed"
 	case snippet.Normal:
 		return "once runs of white space are collapsed"
-	case snippet.Loose:
+	case snippet.Loose, snippet.Spacing:
 		return "only when ignoring " + snippet.Difference(option, actual)
 	}
 	return "not at all"
@@ -645,7 +641,7 @@ printed. match = "normal" or "exact" makes such a match an error.`,
 			c := s.q.Code
 			if c.Expect == "output" && c.HasOutput && s.r.Exception == nil && !s.o.Varies() {
 				actual := s.o.Actual()
-				if compareOutput(s.q, actual) == snippet.Loose {
+				if l := compareOutput(s.q, actual); l == snippet.Loose || l == snippet.Spacing {
 					p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "output")), Question: s.q,
 						Message: fmt.Sprintf("output matches what the snippet prints only when ignoring %s: %s vs %s", snippet.Difference(c.Output, actual), show(snippet.ExactForm(c.Output)), show(actual)),
 						Hint:    "write output exactly as it is printed"})
@@ -654,7 +650,7 @@ printed. match = "normal" or "exact" makes such a match an error.`,
 			}
 			j, actual, ok := judgeOptions(s)
 			keys := s.q.KeyIndexes()
-			if !ok || len(keys) != 1 || j.Best != snippet.Loose || len(j.At) != 1 || j.At[0] != keys[0] {
+			if !ok || len(keys) != 1 || (j.Best != snippet.Loose && j.Best != snippet.Spacing) || len(j.At) != 1 || j.At[0] != keys[0] {
 				continue
 			}
 			o := s.q.Options[keys[0]]

@@ -1,6 +1,7 @@
 package snippet
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -23,13 +24,23 @@ import (
 //     that joins or splits lines, so "0 1 2" for the "0 1 2 " printed by
 //     print(i, end=" ") is the answer and "0\n1\n2" is not. A `match`
 //     setting of "normal" allows it.
-//  3. Loose: besides, backticks and quotes anywhere are ignored, commas and
+//  3. Loose: besides, backticks and quotes (straight or curly) anywhere
+//     are ignored, commas and
 //     semicolons count as spaces ("[1,3]" for "[1, 3]"; "`Setup`, `Run`"
 //     for two printed lines), a full stop at the very end is ignored,
 //     spaces next to brackets, parentheses and braces are ignored
 //     ("[ 1, [ ] ]" for "[1, []]"), and two or more code spans joined only by "and",
 //     "then", "followed by" or punctuation stand for one printed line each
 //     ("`3` and `4`", "`a`, then `b`", "`x` → `y`").
+//
+//     Within this level, an option that differs only in the spaces next
+//     to punctuation ("['a','b']" for "['a', 'b']") matches at the level
+//     Spacing, which outranks the other loose matches: so "['a','b','c']"
+//     is the answer for the printed "['a', 'b', 'c']", not "['a b c']".
+//     An option that describes the output in words ("It prints 5", "The
+//     output is 5") matches loosely too, and a phrase that says nothing is
+//     printed ("Nothing is printed.", "(no output)") matches a snippet that
+//     printed nothing at all at the normal level.
 //
 // Case never folds, at any level. Judge gives the verdict over a
 // question's options: the strictest level at which any option matches
@@ -42,17 +53,31 @@ type Level int
 const (
 	NoMatch Level = iota
 	Loose
+	Spacing
 	Normal
 	Lines
 	Exact
 )
 
-var levelNames = [...]string{NoMatch: "none", Loose: "loose", Normal: "normal", Lines: "lines", Exact: "exact"}
+var levelNames = [...]string{NoMatch: "none", Loose: "loose", Spacing: "spacing", Normal: "normal", Lines: "lines", Exact: "exact"}
 
-// String is the level's name: "exact", "lines", "normal", "loose" or
-// "none" (as `match` in a bank and `qbank run --format json` spell it;
-// `match` has no "lines": "normal" allows it).
+// String is the level's name: "exact", "lines", "normal", "spacing",
+// "loose" or "none" (as `match` in a bank and `qbank run --format json`
+// spell it; `match` has no "lines" or "spacing": "normal" allows lines,
+// "loose" allows spacing).
 func (l Level) String() string { return levelNames[l] }
+
+// Setting is the name of the `match` setting a level falls under: Lines
+// is a normal match and Spacing a loose one; the others are their names.
+func (l Level) Setting() string {
+	switch l {
+	case Lines:
+		return Normal.String()
+	case Spacing:
+		return Loose.String()
+	}
+	return l.String()
+}
 
 // ParseLevel reads a `match` setting ("exact", "normal" or "loose"); any
 // other text, and "", give Loose, the default.
@@ -188,7 +213,51 @@ func tokens(s string) []string {
 }
 
 func looseSeparator(r rune) bool {
-	return unicode.IsSpace(r) || r == ',' || r == ';' || r == '`' || r == '\'' || r == '"'
+	return unicode.IsSpace(r) || r == ',' || r == ';' || r == '`' || isQuote(r)
+}
+
+// isQuote reports straight and curly quotes: options copied from web pages
+// often have ‘ ’ “ ” where the program prints ' and ".
+func isQuote(r rune) bool {
+	return r == '\'' || r == '"' || r == '‘' || r == '’' || r == '“' || r == '”'
+}
+
+// spacingForm is text as the level Spacing compares it: runs of white
+// space collapsed, and none next to a comma, semicolon, colon, bracket,
+// parenthesis or brace — but kept between two words or numbers ("1 2" is
+// not "12"), next to other punctuation ("|  hi  |" is not "|hi|") and
+// next to quotes ("' a '" is not "'a'").
+func spacingForm(s string) string {
+	s = collapse(s)
+	if !strings.Contains(s, " ") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && i > 0 && i+1 < len(s) && (punct(s[i-1]) || punct(s[i+1])) {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// punct reports the punctuation whose spacing the level Spacing ignores.
+func punct(c byte) bool { return strings.IndexByte(",;:[](){}", c) >= 0 }
+
+// proseRe is an option that describes the output in words: "It prints 5",
+// "The program outputs: 5", "The output is 5".
+var proseRe = regexp.MustCompile(`(?is)^\s*(?:(?:(?:it|this|the (?:code|program|snippet|script|loop|function))\s+)?(?:will\s+)?(?:prints?|outputs?|displays?)|(?:the\s+)?output\s+(?:is|will be)|output\s*:)\s*:?\s+(\S.*)$`)
+
+// proseTokens are the loose tokens of the output an option describes in
+// words, or nil.
+func proseTokens(option string) []string {
+	m := proseRe.FindStringSubmatch(option)
+	if m == nil {
+		return nil
+	}
+	return looseTokens(m[1], true)
 }
 
 func isBracket(r rune) bool {
@@ -212,6 +281,7 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 type target struct {
 	exact, normal string
 	lines         []string // linesForm(exact), made on first use
+	spacing       string   // spacingForm(exact), made on first use
 	empty         bool     // nothing at all was printed
 	loose         []string
 	looseDone     bool
@@ -250,6 +320,12 @@ func (t *target) compare(option string) Level {
 	if t.empty && SaysNoOutput(option) {
 		return Normal
 	}
+	if t.spacing == "" {
+		t.spacing = spacingForm(t.exact)
+	}
+	if t.spacing != "" && spacingForm(e) == t.spacing {
+		return Spacing
+	}
 	want := t.looseTokens()
 	if a := tokens(inner); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
@@ -257,22 +333,40 @@ func (t *target) compare(option string) Level {
 	if a := joinedTokens(o); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
 	}
+	if a := proseTokens(o); len(a) > 0 && slices.Equal(a, want) {
+		return Loose
+	}
 	return NoMatch
 }
 
-// noOutputPhrases are how options say that nothing is printed.
-var noOutputPhrases = []string{"nothing", "nothing is printed", "nothing printed", "nothing gets printed",
-	"nothing is displayed", "nothing is output", "no output", "no output is produced", "there is no output",
-	"it prints nothing", "prints nothing", "the code prints nothing", "this prints nothing", "empty output",
-	"(nothing)", "(no output)", "(empty)", "(empty output)"}
+// noOutputRe is how options say that nothing is printed: "Nothing",
+// "Nothing is printed.", "(no output)", "It prints nothing", "No output is
+// produced", "Empty output".
+var noOutputRe = regexp.MustCompile(`^(?:nothing(?: at all)?(?: (?:is|will be|gets|get) (?:printed|output|displayed|shown))?|nothing printed|no output(?: (?:is|will be) (?:printed|produced|shown|displayed))?|there is no output|(?:it|this|the code|the program) (?:prints|outputs|displays|will print) nothing|prints nothing|empty output|empty|blank)$`)
 
 // SaysNoOutput reports whether an option is a phrase that says nothing is
 // printed ("Nothing is printed", "No output", "(nothing)"). It matches a
 // snippet that printed nothing at all at the normal level; a snippet that
 // printed an empty line printed something.
 func SaysNoOutput(option string) bool {
-	o := strings.ToLower(strings.TrimSuffix(strings.Join(strings.Fields(option), " "), "."))
-	return slices.Contains(noOutputPhrases, o)
+	o := strings.ToLower(strings.Join(strings.Fields(option), " "))
+	o = strings.TrimSuffix(o, ".")
+	if len(o) >= 2 && (o[0] == '(' && o[len(o)-1] == ')' || o[0] == '[' && o[len(o)-1] == ']') {
+		o = strings.TrimSuffix(strings.TrimSpace(o[1:len(o)-1]), ".")
+	}
+	return noOutputRe.MatchString(o)
+}
+
+// quotes lists the quote characters of s in order, so that a different
+// kind of quote counts as a difference.
+func quotes(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if isQuote(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // linesForm is text as the level Lines compares it: its lines, each with
@@ -375,8 +469,12 @@ func Difference(option, actual string) string {
 	if strings.Count(o, "`") != strings.Count(a, "`") {
 		what = append(what, "backticks")
 	}
-	if strings.Count(o, "'")+strings.Count(o, `"`) != strings.Count(a, "'")+strings.Count(a, `"`) {
+	if quotes(o) != quotes(a) {
 		what = append(what, "quotes")
+	}
+	if m := proseRe.FindStringSubmatch(o); m != nil && !slices.Equal(looseTokens(o, true), looseTokens(a, false)) {
+		what = append(what, "the words that describe the output")
+		o = m[1]
 	}
 	if strings.Count(o, ",")+strings.Count(o, ";") != strings.Count(a, ",")+strings.Count(a, ";") {
 		what = append(what, "commas or semicolons")

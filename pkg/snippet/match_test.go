@@ -44,7 +44,7 @@ func TestCompare(t *testing.T) {
 		{"abc", "abc\n\n", Lines}, // only one final newline is ignored
 		{"` abc`", " abc\n", Exact},
 		// loose: today's rules
-		{"[1,3,4,5]", "[1, 3, 4, 5]\n", Loose},
+		{"[1,3,4,5]", "[1, 3, 4, 5]\n", Spacing},
 		{"'Tokyo'", "Tokyo\n", Loose},
 		{`"abc"`, "abc\n", Loose},
 		{"abc", "'abc'", Loose},
@@ -61,12 +61,12 @@ func TestCompare(t *testing.T) {
 		{"`a` and `b`", "a and b\n", Loose}, // the words may be printed too
 		{"`a` and `b`", "a\nb\n", Loose},
 		// loose: spaces next to brackets
-		{"[ 1, [ ] ]", "[1, []]\n", Loose},
-		{"( 1, 2 )", "(1, 2)\n", Loose},
-		{"{ 'a': 1 }", "{'a': 1}\n", Loose},
-		{"(1, )", "(1,)\n", Loose},
+		{"[ 1, [ ] ]", "[1, []]\n", Spacing},
+		{"( 1, 2 )", "(1, 2)\n", Spacing},
+		{"{ 'a': 1 }", "{'a': 1}\n", Spacing},
+		{"(1, )", "(1,)\n", Spacing},
 		{"[1, 2, ]", "[1, 2]\n", Loose},
-		{"f (x)", "f(x)\n", Loose},
+		{"f (x)", "f(x)\n", Spacing},
 		// no match
 		{"hello", "Hello\n", NoMatch},
 		{"HELLO", "Hello\n", NoMatch},
@@ -94,8 +94,13 @@ func TestCompare(t *testing.T) {
 		{"[12]", "[1,2]\n", NoMatch},
 		{"[1] 2", "[1 2]\n", NoMatch},
 		{"[[1, 2]]", "[1, 2]\n", NoMatch},
-		{"`3` or `4`", "3\n4\n", NoMatch},  // "or" offers a choice: not lines
-		{"Prints `3`", "3\n", NoMatch},     // words around one span
+		{"`3` or `4`", "3\n4\n", NoMatch}, // "or" offers a choice: not lines
+		{"Prints `3`", "3\n", Loose},      // an option that describes the output in words
+		{"The output is [1, 2]", "[1, 2]\n", Loose},
+		{"It prints 5", "6\n", NoMatch},
+		{"|hi|", "|  hi  |\n", NoMatch}, // spaces next to other punctuation count
+		{"x=5", "x = 5\n", NoMatch},
+		{"Nothing", "None\n", NoMatch},
 		{"`4` and `3`", "3\n4\n", NoMatch}, // order counts
 		{"''", "\n", NoMatch},
 		{"``", "\n", NoMatch},
@@ -142,7 +147,12 @@ func TestJudge(t *testing.T) {
 		{"cap normal keeps normal", []string{"0 1", "1 0"}, "0\n1\n", Normal, "normal none", Normal, []int{0}},
 		{"cap normal drops loose", []string{"0, 1", "1 0"}, "0\n1\n", Normal, "none none", NoMatch, nil},
 		{"loose only", []string{"`3` and `4`", "`4` and `3`"}, "3\n4\n", Loose, "loose none", Loose, []int{0}},
-		{"brackets", []string{"[ 1, [ ] ]", "[ 1, [ 2 ] ]"}, "[1, []]\n", Loose, "loose none", Loose, []int{0}},
+		{"brackets", []string{"[ 1, [ ] ]", "[ 1, [ 2 ] ]"}, "[1, []]\n", Loose, "spacing none", Spacing, []int{0}},
+		// Spacing outranks looser matches: quotes and commas count there.
+		{"compact list", []string{"['a','b','c']", "['a b c']", "['a', '', 'b', 'c']"}, "['a', 'b', 'c']\n", Loose, "spacing loose loose", Spacing, []int{0}},
+		{"curly quotes", []string{"[‘ab’, ‘cd’]", "[‘ab’]"}, "['ab', 'cd']\n", Loose, "loose none", Loose, []int{0}},
+		{"it prints", []string{"It prints 5", "It prints 23"}, "5\n", Loose, "loose none", Loose, []int{0}},
+		{"nothing in parentheses", []string{"(nothing is printed)", "None"}, "", Loose, "normal none", Normal, []int{0}},
 		{"list vs tuple", []string{"[1, 2]", "(1, 2)"}, "(1, 2)\n", Loose, "none exact", Exact, []int{1}},
 		{"int vs float", []string{"1", "1.0"}, "1.0\n", Loose, "none exact", Exact, []int{1}},
 	}
