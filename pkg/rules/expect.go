@@ -83,7 +83,7 @@ var (
 	// excTypeRe finds exception type names in an option.
 	excTypeRe = regexp.MustCompile(`\b(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:[A-Z][A-Za-z0-9]*(?:Error|Exception)|StopIteration|StopAsyncIteration|KeyboardInterrupt|SystemExit|GeneratorExit)\b`)
 	// vagueErrorRe is an option that says the code fails without naming how.
-	vagueErrorRe = regexp.MustCompile(`(?i)^\s*(?:it |the code |this )?(?:raises|throws)(?: an?)? (?:error|exception)\b|^\s*(?:an? )?(?:error|exception)(?: is raised| occurs)?\s*\.?\s*$`)
+	vagueErrorRe = regexp.MustCompile(`(?i)^\s*(?:it |the code |the program |this )?(?:raises|throws|gives|produces)(?: an?)? (?:error|exception)\b|^\s*(?:an? )?(?:runtime )?(?:error|exception)(?: is (?:raised|thrown|generated|produced)| occurs| will occur)?\s*[.!]?\s*$`)
 
 	// Prompts that ask about the snippet's printed output.
 	outputRes = []*regexp.Regexp{

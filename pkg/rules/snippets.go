@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -206,6 +207,8 @@ expect = "output"`,
 				if c.HasOutput && c.Expect == "output" {
 					if compareOutput(s.q, actual) == snippet.NoMatch {
 						reportOutput(p, s, actual, "output says %s but the snippet prints %s", "correct output (or remove it to compare with the keyed option)")
+					} else {
+						reportKeyBesideOutput(p, s, actual)
 					}
 					continue
 				}
@@ -284,7 +287,43 @@ func JudgeOptions(q *bank.Question, o *snippet.Outcome) (j snippet.Judgement, ac
 		return j, "", false
 	}
 	actual = o.Actual()
-	return snippet.Judge(OptionTexts(q), actual, MatchCap(q)), actual, true
+	j = snippet.Judge(OptionTexts(q), actual, MatchCap(q))
+	if j.Best == snippet.NoMatch && c.Expect == "output" && c.Stdin != "" && MatchCap(q) == snippet.Loose {
+		// "The user types 4. What is printed?" keyed "44": the author
+		// means what the program prints besides its input() prompts.
+		if prompts := inputPrompts(c.Source); len(prompts) > 0 {
+			stripped := actual
+			for _, p := range prompts {
+				stripped = strings.ReplaceAll(stripped, p, "")
+			}
+			if j2 := snippet.Judge(OptionTexts(q), stripped, snippet.Loose); stripped != actual && j2.Best != snippet.NoMatch {
+				var shown []string
+				for _, p := range prompts {
+					shown = append(shown, show(p))
+				}
+				j2.Ignoring = "the input() prompt " + strings.Join(shown, " and ")
+				return j2, stripped, true
+			}
+		}
+	}
+	return j, actual, true
+}
+
+// inputPromptRe is an input() call whose prompt is one plain string
+// literal.
+var inputPromptRe = regexp.MustCompile(`\binput\(\s*(?:'([^'\\\n]+)'|"([^"\\\n]+)")\s*\)`)
+
+// inputPrompts are the distinct literal prompts of the input() calls of
+// source, in order.
+func inputPrompts(source string) []string {
+	var out []string
+	for _, m := range inputPromptRe.FindAllStringSubmatch(source, -1) {
+		p := m[1] + m[2]
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // OptionTexts are the texts of a question's options.
@@ -311,6 +350,9 @@ func KeyMatch(q *bank.Question, o *snippet.Outcome) (snippet.Level, bool) {
 	}
 	if !j.Answer(keys[0]) {
 		return snippet.NoMatch, true
+	}
+	if j.Ignoring != "" {
+		return min(j.Levels[keys[0]], snippet.Loose), true
 	}
 	return j.Levels[keys[0]], true
 }
@@ -365,7 +407,11 @@ func reportKeyMismatch(p *lint.Pass, s ran, actual string) {
 	}
 	key := keys[0]
 	best, kopt := q.Options[j.At[0]], q.Options[key]
-	msg := fmt.Sprintf("the key is %s (%s) but the snippet %s %s; option %s matches", kopt.Letter, show(kopt.Text), verb(q), show(actual), letters(q, j.At))
+	printed := show(actual)
+	if j.Ignoring != "" {
+		printed += " (leaving out " + j.Ignoring + ")"
+	}
+	msg := fmt.Sprintf("the key is %s (%s) but the snippet %s %s; option %s matches", kopt.Letter, show(kopt.Text), verb(q), printed, letters(q, j.At))
 	if j.Levels[key] != snippet.NoMatch {
 		// The key matches too, only less closely: say how each matches.
 		msg += fmt.Sprintf(" %s, while %s matches %s", how(j.Best, best.Text, actual), kopt.Letter, how(j.Levels[key], kopt.Text, actual))
@@ -377,6 +423,28 @@ func reportKeyMismatch(p *lint.Pass, s ran, actual string) {
 		hint += "; " + snippet.Legend
 	}
 	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q, Message: msg, Hint: hint})
+}
+
+// reportKeyBesideOutput reports, for a question whose output is given
+// (and right), a key that is not the option that is what the snippet
+// prints, when one is: output = "[3, 2, 1]" keyed on "None of the above"
+// while option A is "[3, 2, 1]". Options that describe the output in other
+// words match nothing at the normal level, and are left alone.
+func reportKeyBesideOutput(p *lint.Pass, s ran, actual string) {
+	q := s.q
+	keys := q.KeyIndexes()
+	if len(keys) != 1 || q.Multiple() {
+		return
+	}
+	j := snippet.Judge(OptionTexts(q), actual, MatchCap(q))
+	if j.Best < snippet.Normal || j.Answer(keys[0]) {
+		return
+	}
+	kopt := q.Options[keys[0]]
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
+		Message: fmt.Sprintf("the snippet prints %s, as output says, and option %s matches it %s, but the key is %s (%s)",
+			show(actual), letters(q, j.At), how(j.Best, q.Options[j.At[0]].Text, actual), kopt.Letter, show(kopt.Text)),
+		Hint: fmt.Sprintf("key option %s, or fix the snippet", q.Options[j.At[0]].Letter)})
 }
 
 func mentions(text, name string) bool {
@@ -404,6 +472,10 @@ func reportErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 			naming = append(naming, i)
 		}
 	}
+	if len(naming) == 0 {
+		reportVagueErrorKey(p, s, e)
+		return
+	}
 	if len(naming) != 1 || naming[0] == keys[0] || mentions(q.Options[keys[0]].Text, e.Type) {
 		return
 	}
@@ -411,6 +483,31 @@ func reportErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 		Message: fmt.Sprintf("the snippet raises %s, which option %s names, but the key is %s", e.Type, q.Options[naming[0]].Letter, q.Options[keys[0]].Letter),
 		Hint:    fmt.Sprintf("key option %s", q.Options[naming[0]].Letter)})
 }
+
+// reportVagueErrorKey checks, when no option names the raised exception,
+// that the key is the one option saying that the code fails ("Error", "An
+// exception is thrown"): a key such as "snos world" or "None of the
+// mentioned" beside an "Error" option is wrong for code that raises.
+func reportVagueErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
+	q := s.q
+	key := q.KeyIndexes()[0]
+	var vague []int
+	for i, o := range q.Options {
+		if vagueErrorRe.MatchString(o.Text) {
+			vague = append(vague, i)
+		}
+	}
+	if len(vague) != 1 || vague[0] == key || failureWordRe.MatchString(q.Options[key].Text) {
+		return
+	}
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
+		Message: fmt.Sprintf("the snippet raises %s, which option %s (%s) says, but the key is %s (%s)",
+			snippet.QualifiedName(e), q.Options[vague[0]].Letter, show(q.Options[vague[0]].Text), q.Options[key].Letter, show(q.Options[key].Text)),
+		Hint: fmt.Sprintf("key option %s", q.Options[vague[0]].Letter)})
+}
+
+// failureWordRe is a key that itself says the code fails, in any words.
+var failureWordRe = regexp.MustCompile(`(?i)\b(?:error|exception|crash\w*|fails?|raises?|throws?|traceback)\b`)
 
 // AmbiguousOptions reports output questions where several options match.
 var AmbiguousOptions = &lint.Rule{
@@ -650,12 +747,20 @@ printed. match = "normal" or "exact" makes such a match an error.`,
 			}
 			j, actual, ok := judgeOptions(s)
 			keys := s.q.KeyIndexes()
-			if !ok || len(keys) != 1 || (j.Best != snippet.Loose && j.Best != snippet.Spacing) || len(j.At) != 1 || j.At[0] != keys[0] {
+			if !ok || len(keys) != 1 || (j.Best != snippet.Loose && j.Best != snippet.Spacing && j.Ignoring == "") || len(j.At) != 1 || j.At[0] != keys[0] {
 				continue
 			}
 			o := s.q.Options[keys[0]]
+			ignoring := snippet.Difference(o.Text, actual)
+			if j.Ignoring != "" {
+				ignoring = j.Ignoring
+				if d := ignoring; j.Best < snippet.Normal {
+					ignoring = d + " and " + snippet.Difference(o.Text, actual)
+				}
+				actual = s.o.Actual()
+			}
 			p.Report(lint.Finding{Span: lint.ValueSpan(o.Node), Question: s.q,
-				Message: fmt.Sprintf("option %s matches what the snippet %s only when ignoring %s: %s vs %s", o.Letter, verb(s.q), snippet.Difference(o.Text, actual), show(o.Text), show(actual)),
+				Message: fmt.Sprintf("option %s matches what the snippet %s only when ignoring %s: %s vs %s", o.Letter, verb(s.q), ignoring, show(o.Text), show(actual)),
 				Hint:    "write the option exactly as it is printed"})
 		}
 	},

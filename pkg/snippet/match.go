@@ -34,13 +34,15 @@ import (
 //     ("`3` and `4`", "`a`, then `b`", "`x` → `y`").
 //
 //     Within this level, an option that differs only in the spaces next
-//     to punctuation ("['a','b']" for "['a', 'b']") matches at the level
+//     to punctuation ("['a','b']" for "['a', 'b']") or in curly quotes
+//     ("[‘a’, ‘b’]") matches at the level
 //     Spacing, which outranks the other loose matches: so "['a','b','c']"
 //     is the answer for the printed "['a', 'b', 'c']", not "['a b c']".
 //     An option that describes the output in words ("It prints 5", "The
 //     output is 5") matches loosely too, and a phrase that says nothing is
 //     printed ("Nothing is printed.", "(no output)") matches a snippet that
-//     printed nothing at all at the normal level.
+//     printed nothing at all at the normal level. A printed type,
+//     <class 'float'>, matches its name alone ("float") loosely.
 //
 // Case never folds, at any level. Judge gives the verdict over a
 // question's options: the strictest level at which any option matches
@@ -222,6 +224,10 @@ func isQuote(r rune) bool {
 	return r == '\'' || r == '"' || r == '‘' || r == '’' || r == '“' || r == '”'
 }
 
+// straightQuotes replaces curly quotes with the straight ones a program
+// prints: the level Spacing reads "[‘ab’]" as "['ab']".
+var straightQuotes = strings.NewReplacer("‘", "'", "’", "'", "“", `"`, "”", `"`).Replace
+
 // spacingForm is text as the level Spacing compares it: runs of white
 // space collapsed, and none next to a comma, semicolon, colon, bracket,
 // parenthesis or brace — but kept between two words or numbers ("1 2" is
@@ -249,6 +255,46 @@ func punct(c byte) bool { return strings.IndexByte(",;:[](){}", c) >= 0 }
 // proseRe is an option that describes the output in words: "It prints 5",
 // "The program outputs: 5", "The output is 5".
 var proseRe = regexp.MustCompile(`(?is)^\s*(?:(?:(?:it|this|the (?:code|program|snippet|script|loop|function))\s+)?(?:will\s+)?(?:prints?|outputs?|displays?)|(?:the\s+)?output\s+(?:is|will be)|output\s*:)\s*:?\s+(\S.*)$`)
+
+// unwrapped is an option's text without a code span or fence around it.
+func unwrapped(s string) string {
+	inner, _ := unwrapCode(s)
+	return inner
+}
+
+// rowsRe is how a description counts what follows: "two rows", "3 lines".
+var rowsRe = regexp.MustCompile(`^(?:one|two|three|four|five|six|\d+)$`)
+
+// withoutJoiners drops from a description's tokens the words that join
+// printed lines ("followed by", "then", "and") and a leading count of them
+// ("two rows 1 3 followed by 2 4" is the printed "1 3" and "2 4"), or
+// returns nil when that count is not lines, the number printed.
+func withoutJoiners(tokens []string, lines int) []string {
+	if len(tokens) > 2 && rowsRe.MatchString(strings.ToLower(tokens[0])) {
+		unit := strings.ToLower(tokens[1])
+		if strings.HasPrefix(unit, "row") || strings.HasPrefix(unit, "line") {
+			if counts[strings.ToLower(tokens[0])] != lines {
+				return nil
+			}
+			tokens = tokens[2:]
+		}
+	}
+	var out []string
+	for _, t := range tokens {
+		if !joiners[strings.ToLower(t)] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// counts are the numbers a description may spell out.
+var counts = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+	"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}
+
+// classRe is a printed type, <class 'float'>, which options often name
+// alone.
+var classRe = regexp.MustCompile(`^<class '([A-Za-z_][A-Za-z0-9_.]*)'>$`)
 
 // proseTokens are the loose tokens of the output an option describes in
 // words, or nil.
@@ -323,7 +369,7 @@ func (t *target) compare(option string) Level {
 	if t.spacing == "" {
 		t.spacing = spacingForm(t.exact)
 	}
-	if t.spacing != "" && spacingForm(e) == t.spacing {
+	if t.spacing != "" && spacingForm(straightQuotes(e)) == t.spacing {
 		return Spacing
 	}
 	want := t.looseTokens()
@@ -333,8 +379,11 @@ func (t *target) compare(option string) Level {
 	if a := joinedTokens(o); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
 	}
-	if a := proseTokens(o); len(a) > 0 && slices.Equal(a, want) {
+	if a := proseTokens(o); len(a) > 0 && (slices.Equal(a, want) || slices.Equal(withoutJoiners(a, len(linesForm(t.exact))), want)) {
 		return Loose
+	}
+	if m := classRe.FindStringSubmatch(t.exact); m != nil && strings.TrimSpace(inner) == m[1] {
+		return Loose // "float" for the printed <class 'float'>
 	}
 	return NoMatch
 }
@@ -404,6 +453,10 @@ type Judgement struct {
 	// At are the indexes of the options at Best, in order; nil when none
 	// matched.
 	At []int
+	// Ignoring is set by a caller that compared the options with less
+	// than what the snippet printed (its input() prompts left out): what
+	// was left out. Such a verdict is a loose one, whatever the levels.
+	Ignoring string
 }
 
 // Judge compares every option with actual (what the snippet printed, or
@@ -458,6 +511,12 @@ func Difference(option, actual string) string {
 		return "white space"
 	}
 	o, a := lineEnds(option), outputForm(actual)
+	if m := classRe.FindStringSubmatch(a); m != nil && strings.TrimSpace(unwrapped(o)) == m[1] {
+		return "the <class '…'> around the type's name"
+	}
+	if m := proseRe.FindStringSubmatch(o); m != nil && slices.Equal(looseTokens(m[1], true), looseTokens(a, false)) {
+		return "the words that describe the output"
+	}
 	var what []string
 	if !slices.Equal(looseTokens(o, true), looseTokens(a, false)) {
 		joined, _ := joinedSpans(o)
@@ -472,10 +531,7 @@ func Difference(option, actual string) string {
 	if quotes(o) != quotes(a) {
 		what = append(what, "quotes")
 	}
-	if m := proseRe.FindStringSubmatch(o); m != nil && !slices.Equal(looseTokens(o, true), looseTokens(a, false)) {
-		what = append(what, "the words that describe the output")
-		o = m[1]
-	}
+
 	if strings.Count(o, ",")+strings.Count(o, ";") != strings.Count(a, ",")+strings.Count(a, ";") {
 		what = append(what, "commas or semicolons")
 	}

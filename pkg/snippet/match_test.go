@@ -97,10 +97,17 @@ func TestCompare(t *testing.T) {
 		{"`3` or `4`", "3\n4\n", NoMatch}, // "or" offers a choice: not lines
 		{"Prints `3`", "3\n", Loose},      // an option that describes the output in words
 		{"The output is [1, 2]", "[1, 2]\n", Loose},
+		{"The program prints two rows 1 3 followed by 2 4", "1 3 \n2 4 \n", Loose},
+		{"The program prints two rows 1 3 followed by 4 2", "1 3 \n2 4 \n", NoMatch},
+		{"It prints salt and pepper", "salt and pepper\n", Loose},
+		{"The program prints one row 1 3 2 4", "1 3 \n2 4 \n", NoMatch}, // two rows are printed
 		{"It prints 5", "6\n", NoMatch},
 		{"|hi|", "|  hi  |\n", NoMatch}, // spaces next to other punctuation count
 		{"x=5", "x = 5\n", NoMatch},
 		{"Nothing", "None\n", NoMatch},
+		{"float", "<class 'float'>\n", Loose},
+		{"int", "<class 'float'>\n", NoMatch},
+		{"Float", "<class 'float'>\n", NoMatch},
 		{"`4` and `3`", "3\n4\n", NoMatch}, // order counts
 		{"''", "\n", NoMatch},
 		{"``", "\n", NoMatch},
@@ -150,7 +157,8 @@ func TestJudge(t *testing.T) {
 		{"brackets", []string{"[ 1, [ ] ]", "[ 1, [ 2 ] ]"}, "[1, []]\n", Loose, "spacing none", Spacing, []int{0}},
 		// Spacing outranks looser matches: quotes and commas count there.
 		{"compact list", []string{"['a','b','c']", "['a b c']", "['a', '', 'b', 'c']"}, "['a', 'b', 'c']\n", Loose, "spacing loose loose", Spacing, []int{0}},
-		{"curly quotes", []string{"[‘ab’, ‘cd’]", "[‘ab’]"}, "['ab', 'cd']\n", Loose, "loose none", Loose, []int{0}},
+		{"curly quotes", []string{"[‘ab’, ‘cd’]", "[‘ab’]"}, "['ab', 'cd']\n", Loose, "spacing none", Spacing, []int{0}},
+		{"curly quotes outrank a joined list", []string{"[‘ab’, ‘cd’, ‘ef’]", "[‘abcdef’]", "[‘ab cd ef’]"}, "['ab', 'cd', 'ef']\n", Loose, "spacing none loose", Spacing, []int{0}},
 		{"it prints", []string{"It prints 5", "It prints 23"}, "5\n", Loose, "loose none", Loose, []int{0}},
 		{"nothing in parentheses", []string{"(nothing is printed)", "None"}, "", Loose, "normal none", Normal, []int{0}},
 		{"list vs tuple", []string{"[1, 2]", "(1, 2)"}, "(1, 2)\n", Loose, "none exact", Exact, []int{1}},
