@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/util"
 )
 
 // What an option wrapped in Markdown code holds, read as CommonMark
@@ -98,4 +99,15 @@ func Inline(s string) (parts []Part, ok bool) {
 		}
 	}
 	return parts, true
+}
+
+// Unescape is text as students see its characters: backslash escapes of
+// punctuation removed and HTML entities decoded (goldmark's own routines,
+// as CommonMark defines them), white space untouched. Text with a code
+// span is returned as it is: inside code nothing is unescaped.
+func Unescape(s string) string {
+	if !strings.ContainsAny(s, "\\&") || strings.Contains(s, "`") {
+		return s
+	}
+	return string(util.UnescapePunctuations(util.ResolveNumericReferences(util.ResolveEntityNames([]byte(s)))))
 }

@@ -101,3 +101,21 @@ func TestInline(t *testing.T) {
 		}
 	}
 }
+
+func TestUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		`my\_var`:             "my_var",
+		`\_\_main\_\_`:        "__main__",
+		"&lt;class 'int'&gt;": "<class 'int'>",
+		"a &amp; b":           "a & b",
+		"&#65;":               "A",
+		`a\\b`:                `a\b`,        // an escaped backslash is one backslash
+		"`my\\_var`":          "`my\\_var`", // code keeps its backslashes
+		"hi   ":               "hi   ",
+		"C:\\new":             "C:\\new", // a backslash before a letter is no escape
+	} {
+		if got := Unescape(in); got != want {
+			t.Errorf("Unescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -206,6 +206,12 @@ func spanRange(src []byte, n ast.Node) (start, end int, ok bool) {
 }
 
 // changes names what the rendering of an option changed.
+// The changes that only resolve characters (see Unescape).
+const (
+	EscapesRemoved  = "backslash escapes are removed"
+	EntitiesDecoded = "HTML entities are decoded"
+)
+
 func changes(src []byte, doc ast.Node, outside string) []string {
 	var out []string
 	add := func(s string) {
@@ -231,10 +237,10 @@ func changes(src []byte, doc ast.Node, outside string) []string {
 		case *ast.Text:
 			v := string(t.Segment.Value(src))
 			if hasEscape(v) {
-				add("backslash escapes are removed")
+				add(EscapesRemoved)
 			}
 			if strings.Contains(v, "&") && xhtml.UnescapeString(v) != v {
-				add("HTML entities are decoded")
+				add(EntitiesDecoded)
 			}
 			if t.HardLineBreak() {
 				add("a line break shows")

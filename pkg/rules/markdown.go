@@ -7,6 +7,7 @@ import (
 	"github.com/qbank-dev/qbank/pkg/bank"
 	"github.com/qbank-dev/qbank/pkg/lint"
 	"github.com/qbank-dev/qbank/pkg/markdown"
+	"github.com/qbank-dev/qbank/pkg/snippet"
 )
 
 // optionsCompared reports whether a question's options are compared with
@@ -42,7 +43,11 @@ expect = "value"), qbank checks that students will see the text that was
 compared: __main__ shows as a bold "main", a*b*c as "abc" with an italic
 b, a backslash escape or an entity such as &amp; is replaced, runs of
 spaces show as one and spaces at either end vanish, line breaks become
-spaces. Write such an option as code: a code span (backticks) keeps it
+spaces. (An option whose escapes or entities only spell its characters,
+"my\_var" for the printed my_var, is fine: the matcher compares what
+students see too; once the snippet ran, such an option is reported only
+when what students see matches less well than what is written.) Write
+such an option as code: a code span (backticks) keeps it
 literally, with its spaces, in every export, and the matcher compares its
 content; text with line breaks needs a fenced code block.`,
 	Bad: `options = ["__main__", "main"]
@@ -63,7 +68,7 @@ expect = "output"`,
 					continue // QB305
 				}
 				seen := markdown.Check(o.Text)
-				if seen.Changes == nil {
+				if len(seen.Changes) == 0 || onlyCharacters(seen.Changes) && seenMatches(p, q, o.Text) {
 					continue
 				}
 				f := lint.Finding{Span: optionTextSpan(o), Question: q,
@@ -80,4 +85,29 @@ expect = "output"`,
 			}
 		}
 	},
+}
+
+// onlyCharacters reports whether every change resolves characters only:
+// backslash escapes and entities (markdown.Unescape).
+func onlyCharacters(changes []string) bool {
+	for _, c := range changes {
+		if c != markdown.EscapesRemoved && c != markdown.EntitiesDecoded {
+			return false
+		}
+	}
+	return true
+}
+
+// seenMatches reports whether an option as students see its characters
+// matches what the question's snippet did at least as closely as the
+// option as written: "my\_var" for the printed my_var, not "C:\\new" for
+// the printed C:\\new (students see C:\new). Without a judged run it
+// reports false.
+func seenMatches(p *lint.Pass, q *bank.Question, text string) bool {
+	o := p.File.Outcome(q)
+	if o == nil || !o.Judged() || o.Exception() != nil {
+		return false
+	}
+	actual := o.Actual()
+	return snippet.CompareWritten(markdown.Unescape(text), actual) >= snippet.CompareWritten(text, actual)
 }

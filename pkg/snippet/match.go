@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/qbank-dev/qbank/pkg/markdown"
 )
 
 // How an option (or output = '''…''') is compared with what a snippet
@@ -43,6 +45,10 @@ import (
 //     printed ("Nothing is printed.", "(no output)") matches a snippet that
 //     printed nothing at all at the normal level. A printed type,
 //     <class 'float'>, matches its name alone ("float") loosely.
+//
+// An option is compared both as written and as students see its
+// characters (backslash escapes and HTML entities resolved: "my\_var" is
+// "my_var"); the closer match counts.
 //
 // Case never folds, at any level. Judge gives the verdict over a
 // question's options: the strictest level at which any option matches
@@ -348,6 +354,23 @@ func (t *target) looseTokens() []string {
 
 // compare gives the strictest level at which option matches the target.
 func (t *target) compare(option string) Level {
+	l := t.compareText(option)
+	if l < Exact {
+		// What students see of "my\_var" or "&lt;class 'int'&gt;" is
+		// "my_var" or "<class 'int'>": either form may match.
+		if u := markdown.Unescape(option); u != option {
+			l = max(l, t.compareText(u))
+		}
+	}
+	return l
+}
+
+// CompareWritten is Compare for the option's text exactly as it is
+// written, without reading its escapes and entities as students see them.
+func CompareWritten(option, actual string) Level { return newTarget(actual).compareText(option) }
+
+// compareText is compare for the option's text as it is written.
+func (t *target) compareText(option string) Level {
 	o := lineEnds(option)
 	inner, _ := unwrapCode(o)
 	e := strings.TrimSuffix(inner, "\n") // ExactForm
