@@ -106,7 +106,7 @@ var (
 	}
 	// Prompts that ask for the value of an expression or a variable.
 	valueRes = []*regexp.Regexp{
-		regexp.MustCompile("\\bwhat(?:'s| is| will be| would be)(?: the)? (?:final |resulting )?(?:value|contents?|return value) of\\b"),
+		regexp.MustCompile(`\bwhat(?:'s| is| will be| would be)(?: the)? (?:final |resulting )?(?:value|contents?|return value) of\b`),
 		regexp.MustCompile(`\bwhat (?:value )?(?:does|will|would)\b[^.?!]*\b(?:return|evaluate to|hold|contain)\b`),
 		regexp.MustCompile(`\bwhat (?:is|will be|gets) returned\b`),
 		regexp.MustCompile(`\bwhat value (?:is|does|will)\b`),

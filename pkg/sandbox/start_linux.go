@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -93,7 +94,7 @@ func (e *launchEnv) makeScratch() error {
 // interpreter inside it once, so the level reported is one that works.
 func (e *launchEnv) probe(level Level) error {
 	if level == LevelBasic && e.landlockABI < 1 {
-		return fmt.Errorf("Landlock is not available (kernel >= 5.13 with the landlock LSM enabled needed)")
+		return errors.New("no Landlock here (it needs a kernel >= 5.13 with the landlock LSM enabled)")
 	}
 	scratch := e.scratchBase
 	cfg := e.helperConfig(level, scratch)
@@ -157,9 +158,7 @@ func (e *launchEnv) helperConfig(level Level, scratch string) helperConfig {
 			}
 		}
 		cfg.Binds = append(append(append([]string(nil), real...), etc...), cfg.DevFiles...)
-		for _, p := range cfg.ExecPaths {
-			cfg.Binds = append(cfg.Binds, p)
-		}
+		cfg.Binds = append(cfg.Binds, cfg.ExecPaths...)
 		cfg.ROPaths = append(append(append([]string(nil), real...), etc...), "/proc", "/etc")
 		cfg.RWPaths = []string{"/tmp", "/dev/shm"}
 		if os.Geteuid() == 0 {

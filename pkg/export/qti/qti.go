@@ -158,7 +158,9 @@ func add(zw *zip.Writer, e *entry) error {
 	h := &zip.FileHeader{
 		Name: e.name, Method: method(e), Modified: ModTime,
 		// CreateRaw does not derive the MS-DOS fields from Modified.
+		//lint:ignore SA1019 CreateRaw needs the MS-DOS fields set by hand
 		ModifiedDate: uint16((ModTime.Year()-1980)<<9 | int(ModTime.Month())<<5 | ModTime.Day()),
+		//lint:ignore SA1019 as above
 		ModifiedTime: uint16(ModTime.Hour()<<11 | ModTime.Minute()<<5 | ModTime.Second()/2),
 		CRC32:        e.crc, UncompressedSize64: e.size, CompressedSize64: uint64(len(e.data)),
 	}

@@ -129,12 +129,8 @@ func check(t *testing.T, banks []*bank.Bank, files map[string][]byte) {
 		if r.Type != "imsqti_item_xmlv2p1" {
 			t.Errorf("%s: resource type %q", q.FullID(), r.Type)
 		}
-		var goodTags []string
-		for _, tg := range q.Tags {
-			goodTags = append(goodTags, tg)
-		}
-		if !slices.Equal(r.Keywords, goodTags) {
-			t.Errorf("%s: keywords %q, want %q", q.FullID(), r.Keywords, goodTags)
+		if !slices.Equal(r.Keywords, q.Tags) {
+			t.Errorf("%s: keywords %q, want %q", q.FullID(), r.Keywords, q.Tags)
 		}
 		if _, v := qti.Difficulty(q.Difficulty); r.Difficulty != v {
 			t.Errorf("%s: difficulty %q, want %q", q.FullID(), r.Difficulty, v)
