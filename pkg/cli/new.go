@@ -33,11 +33,15 @@ conceptual one, a "what does this print?", a "what is the error?" and a
 explained in comments. The template lints clean, snippets
 included, so you can replace the examples one by one and lint as you go.
 
-The bank id defaults to the file name; an existing file is never replaced.`,
+The bank id defaults to the file name, and a name without an extension
+gets ".toml"; an existing file is never replaced.`,
 		Example: `  qbank new questions/python-dicts.toml --title "Python dictionaries"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
+			if filepath.Ext(opts.File) == "" {
+				opts.File += ".toml" // lint finds banks by their .toml
+			}
 			if opts.ID == "" {
 				opts.ID = suggest.Kebab(strings.TrimSuffix(filepath.Base(opts.File), filepath.Ext(opts.File)))
 			}
