@@ -268,18 +268,15 @@ func unwrapped(s string) string {
 	return inner
 }
 
-// rowsRe is how a description counts what follows: "two rows", "3 lines".
-var rowsRe = regexp.MustCompile(`^(?:one|two|three|four|five|six|\d+)$`)
-
 // withoutJoiners drops from a description's tokens the words that join
 // printed lines ("followed by", "then", "and") and a leading count of them
 // ("two rows 1 3 followed by 2 4" is the printed "1 3" and "2 4"), or
 // returns nil when that count is not lines, the number printed.
 func withoutJoiners(tokens []string, lines int) []string {
-	if len(tokens) > 2 && rowsRe.MatchString(strings.ToLower(tokens[0])) {
+	if n, ok := counts[strings.ToLower(tokens[0])]; ok && len(tokens) > 2 {
 		unit := strings.ToLower(tokens[1])
 		if strings.HasPrefix(unit, "row") || strings.HasPrefix(unit, "line") {
-			if counts[strings.ToLower(tokens[0])] != lines {
+			if n != lines {
 				return nil
 			}
 			tokens = tokens[2:]
@@ -294,7 +291,8 @@ func withoutJoiners(tokens []string, lines int) []string {
 	return out
 }
 
-// counts are the numbers a description may spell out.
+// counts are the numbers a description may count printed lines with ("two
+// rows", "3 lines").
 var counts = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 	"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}
 
