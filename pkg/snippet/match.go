@@ -27,24 +27,24 @@ import (
 //     print(i, end=" ") is the answer and "0\n1\n2" is not. A `match`
 //     setting of "normal" allows it.
 //  3. Loose: besides, backticks and quotes (straight or curly) anywhere
-//     are ignored, commas and
-//     semicolons count as spaces ("[1,3]" for "[1, 3]"; "`Setup`, `Run`"
-//     for two printed lines), a full stop at the very end is ignored,
-//     spaces next to brackets, parentheses and braces are ignored
-//     ("[ 1, [ ] ]" for "[1, []]"), and two or more code spans joined only by "and",
-//     "then", "followed by" or punctuation stand for one printed line each
-//     ("`3` and `4`", "`a`, then `b`", "`x` → `y`").
+//     are ignored, commas and semicolons count as spaces ("[1,3]" for
+//     "[1, 3]"; "`Setup`, `Run`" for two printed lines), a full stop at
+//     the very end is ignored, spaces next to brackets, parentheses and
+//     braces are ignored ("[ 1, [ ] ]" for "[1, []]"), and two or more
+//     code spans joined only by "and", "then", "followed by" or
+//     punctuation stand for one printed line each ("`3` and `4`", "`a`,
+//     then `b`", "`x` → `y`"). An option that describes the output in
+//     words ("It prints 5", "The output is 5") matches too, and so does a
+//     printed type's bare name ("float" for <class 'float'>). Within this
+//     level, an option that differs only in the spaces next to commas,
+//     colons and brackets, or in curly quotes ("['a','b']" or "[‘a’, ‘b’]"
+//     for "['a', 'b']"), matches at the level Spacing, which outranks the
+//     other loose matches: "['a','b','c']" is the answer for the printed
+//     "['a', 'b', 'c']", not "['a b c']".
 //
-//     Within this level, an option that differs only in the spaces next
-//     to punctuation ("['a','b']" for "['a', 'b']") or in curly quotes
-//     ("[‘a’, ‘b’]") matches at the level
-//     Spacing, which outranks the other loose matches: so "['a','b','c']"
-//     is the answer for the printed "['a', 'b', 'c']", not "['a b c']".
-//     An option that describes the output in words ("It prints 5", "The
-//     output is 5") matches loosely too, and a phrase that says nothing is
-//     printed ("Nothing is printed.", "(no output)") matches a snippet that
-//     printed nothing at all at the normal level. A printed type,
-//     <class 'float'>, matches its name alone ("float") loosely.
+// A phrase that says nothing is printed ("Nothing is printed.", "(no
+// output)") matches a snippet that printed nothing at all at the normal
+// level.
 //
 // An option is compared both as written and as students see its
 // characters (backslash escapes and HTML entities resolved: "my\_var" is
