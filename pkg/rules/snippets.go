@@ -326,13 +326,14 @@ func inputPrompts(source string) []string {
 	return out
 }
 
-// OptionTexts are the texts of a question's options.
+// OptionTexts are the texts of a question's options, without the labels
+// they may carry in their own text ("a) 12": snippet.WithoutLabels).
 func OptionTexts(q *bank.Question) []string {
 	texts := make([]string, len(q.Options))
 	for i, o := range q.Options {
 		texts[i] = o.Text
 	}
-	return texts
+	return snippet.WithoutLabels(texts)
 }
 
 // KeyMatch is how closely a question's key matches what its snippet did:
@@ -492,12 +493,13 @@ func reportVagueErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 	q := s.q
 	key := q.KeyIndexes()[0]
 	var vague []int
-	for i, o := range q.Options {
-		if vagueErrorRe.MatchString(o.Text) {
+	texts := OptionTexts(q)
+	for i, t := range texts {
+		if vagueErrorRe.MatchString(t) {
 			vague = append(vague, i)
 		}
 	}
-	if len(vague) != 1 || vague[0] == key || failureWordRe.MatchString(q.Options[key].Text) {
+	if len(vague) != 1 || vague[0] == key || failureWordRe.MatchString(texts[key]) {
 		return
 	}
 	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,

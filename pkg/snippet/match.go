@@ -3,6 +3,7 @@ package snippet
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -360,7 +361,66 @@ func (t *target) compare(option string) Level {
 			l = max(l, t.compareText(u))
 		}
 	}
+	if l < Exact && strings.Contains(option, `\n`) {
+		// 'x\ny' written in a literal string means two lines.
+		l = max(l, t.compareText(strings.ReplaceAll(option, `\n`, "\n")))
+	}
 	return l
+}
+
+// labelRe is a label an option carries in its own text: "a) ", "A. ",
+// "(b) ", "3) ".
+var labelRe = regexp.MustCompile(`^\s*\(?([A-Za-z]|[1-9][0-9]?)[.)]\s+`)
+
+// WithoutLabels returns the options without the labels they carry in
+// their own text ("a) 12", "B. -3", "(c) (-4, 1)", "4) 10 20"), when
+// every one of two or more options starts with the label of its own
+// position, in one style; otherwise the options as they are.
+func WithoutLabels(options []string) []string {
+	if len(options) < 2 {
+		return options
+	}
+	out := make([]string, len(options))
+	style := ""
+	for i, o := range options {
+		m := labelRe.FindStringSubmatchIndex(o)
+		if m == nil {
+			return options
+		}
+		label := o[m[2]:m[3]]
+		var want []string
+		if i < 26 {
+			want = []string{string(rune('a' + i)), string(rune('A' + i))}
+		}
+		want = append(want, strconv.Itoa(i+1))
+		if !slices.Contains(want, label) {
+			return options
+		}
+		// One style: "(" or not, the same case or digits, and the same
+		// punctuation after the label.
+		st := labelStyle(label) + o[m[3]:m[3]+1]
+		if strings.HasPrefix(strings.TrimLeft(o, " \t"), "(") {
+			st = "(" + st
+		}
+		if i == 0 {
+			style = st
+		} else if st != style {
+			return options
+		}
+		out[i] = o[m[1]:]
+	}
+	return out
+}
+
+// labelStyle is a label's kind: "a", "A" or "1".
+func labelStyle(label string) string {
+	switch c := label[0]; {
+	case c >= 'a' && c <= 'z':
+		return "a"
+	case c >= 'A' && c <= 'Z':
+		return "A"
+	}
+	return "1"
 }
 
 // CompareWritten is Compare for the option's text exactly as it is
@@ -485,6 +545,7 @@ type Judgement struct {
 // (a question's `match`: ParseLevel of Question.MatchLevel) count as no
 // match; cap Loose allows every level.
 func Judge(options []string, actual string, cap Level) Judgement {
+	options = WithoutLabels(options)
 	t := newTarget(actual)
 	j := Judgement{Levels: make([]Level, len(options)), Uncapped: make([]Level, len(options))}
 	for i, o := range options {

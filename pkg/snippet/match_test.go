@@ -105,6 +105,9 @@ func TestCompare(t *testing.T) {
 		{"|hi|", "|  hi  |\n", NoMatch}, // spaces next to other punctuation count
 		{"x=5", "x = 5\n", NoMatch},
 		{"Nothing", "None\n", NoMatch},
+		{`x\ny`, "x\ny\n", Exact},      // a literal \n written in the option means a line break
+		{`'x\ny'`, "'x\\ny'\n", Exact}, // and a printed backslash-n still matches as written
+		{`x\ny`, "x y\n", Normal},
 		{"float", "<class 'float'>\n", Loose},
 		{"int", "<class 'float'>\n", NoMatch},
 		{"Float", "<class 'float'>\n", NoMatch},
@@ -318,6 +321,31 @@ func BenchmarkCompare(b *testing.B) {
 	for b.Loop() {
 		for _, p := range benchPairs {
 			Compare(p[0], p[1])
+		}
+	}
+}
+
+func TestWithoutLabels(t *testing.T) {
+	tests := []struct {
+		in, want []string
+	}{
+		{[]string{"a) 12", "b) 1 2", "c) 34"}, []string{"12", "1 2", "34"}},
+		{[]string{"A. -4", "B. -3"}, []string{"-4", "-3"}},
+		{[]string{"(a) (-4, 1)", "(b) (-3, -1)"}, []string{"(-4, 1)", "(-3, -1)"}},
+		{[]string{"1) 10 20", "2) [10, 20]"}, []string{"10 20", "[10, 20]"}},
+		// Not every option labelled, labels out of order, mixed styles, or
+		// one option: the texts stay as they are.
+		{[]string{"a) 12", "34"}, []string{"a) 12", "34"}},
+		{[]string{"b) 12", "a) 34"}, []string{"b) 12", "a) 34"}},
+		{[]string{"a) 12", "B. 34"}, []string{"a) 12", "B. 34"}},
+		{[]string{"a) 12", "b. 34"}, []string{"a) 12", "b. 34"}},
+		{[]string{"a) x"}, []string{"a) x"}},
+		{[]string{"1. 5", "2. 6"}, []string{"5", "6"}},
+		{[]string{"1.5", "2.5"}, []string{"1.5", "2.5"}}, // numbers, not labels
+	}
+	for _, tt := range tests {
+		if got := WithoutLabels(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("WithoutLabels(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
