@@ -118,6 +118,9 @@ func Check(s string) Seen {
 	if plain(s) {
 		return Seen{Text: s, Literal: s}
 	}
+	if c, ok := simpleSpan(s); ok {
+		return Seen{Text: c, Literal: c} // one plain code span: shown as it is
+	}
 	src, doc := parse(s)
 	if c, ok := wholeCode(src, doc); ok && !strings.Contains(c, "\t") {
 		// Code keeps its spaces and line breaks in the exports (a test
