@@ -212,6 +212,10 @@ expect = "output"`,
 					}
 					continue
 				}
+				if s.q.Multiple() {
+					reportPrintedLines(p, s, actual)
+					continue
+				}
 				reportKeyMismatch(p, s, actual)
 			case "error":
 				e := s.r.Exception
@@ -447,6 +451,38 @@ func reportKeyBesideOutput(p *lint.Pass, s ran, actual string) {
 			show(actual), letters(q, j.At), how(j.Best, q.Options[j.At[0]].Text, actual), kopt.Letter, show(kopt.Text)),
 		Hint: fmt.Sprintf("key option %s, or fix the snippet", q.Options[j.At[0]].Letter)})
 }
+
+// reportPrintedLines checks a "select all" output question ("Which lines
+// appear in the output?"): when its options are lines the snippet may
+// print and at least one of them is printed, the keys must be exactly the
+// options that are printed lines. Prompts that ask for what is not
+// printed are left alone.
+func reportPrintedLines(p *lint.Pass, s ran, actual string) {
+	q := s.q
+	if s.q.Code.Expect != "output" || notPrintedRe.MatchString(q.Prompt) {
+		return
+	}
+	printed := map[string]bool{}
+	for _, l := range strings.Split(snippet.ExactForm(actual), "\n") {
+		printed[snippet.Normalize(l)] = true
+	}
+	var want []int
+	for i, t := range OptionTexts(q) {
+		if n := snippet.Normalize(t); n != "" && printed[n] {
+			want = append(want, i)
+		}
+	}
+	keys := slices.Sorted(slices.Values(q.KeyIndexes()))
+	if len(want) == 0 || slices.Equal(keys, want) {
+		return
+	}
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
+		Message: fmt.Sprintf("the snippet prints %s: of the options, %s are printed lines, but the key is %s", show(actual), letters(q, want), letters(q, keys)),
+		Hint:    fmt.Sprintf("key %s, or fix the snippet", letters(q, want))})
+}
+
+// notPrintedRe is a prompt that asks for what is not printed.
+var notPrintedRe = regexp.MustCompile(`(?i)\b(?:not|never|isn't|aren't|won't|doesn't|don't|missing)\b`)
 
 func mentions(text, name string) bool {
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
@@ -775,7 +811,8 @@ var Nondeterministic = &lint.Rule{
 	Doc: `Snippets that build sets, call hash() or id(), or use random, time, os or
 sys run twice, under PYTHONHASHSEED 0 and 1; when the two outputs differ,
 or the output shows an object address ("at 0x…"), the key cannot be right
-for everyone. Sort the set, seed the generator, or print something stable.`,
+for everyone — unless the keyed option writes the address as a placeholder
+("<__main__.Box object at 0x...>") and matches with any address there. Sort the set, seed the generator, or print something stable.`,
 	Bad:  `source = "print({'apple', 'banana', 'cherry'})"`,
 	Good: `source = "print(sorted({'apple', 'banana', 'cherry'}))"`,
 	Run: func(p *lint.Pass) {
@@ -798,13 +835,36 @@ for everyone. Sort the set, seed the generator, or print something stable.`,
 					continue
 				}
 			}
-			if strings.Contains(first, " at 0x") {
+			if strings.Contains(first, " at 0x") && !keyElidesAddress(s.q, first) {
 				p.Report(lint.Finding{Span: lint.ValueSpan(codeField(s.q, "source")), Question: s.q,
 					Message: "output shows an object address, which differs between runs: " + show(first),
 					Hint:    "print a value, not the object (define __repr__ or print an attribute)"})
 			}
 		}
 	},
+}
+
+// addressRe is an object address as Python prints it, and placeholderRe
+// one as a key writes it to say "any address": 0x..., 0x…, 0xXXXX.
+var (
+	addressRe     = regexp.MustCompile(`\b0x[0-9a-fA-F]+`)
+	placeholderRe = regexp.MustCompile(`\b0x(?:\.\.\.|…|[xX.]+|[0-9a-fA-F]+(?:\.\.\.|…))`)
+)
+
+// keyElidesAddress reports whether the one keyed option writes the
+// printed object's address as a placeholder ("<__main__.Box object at
+// 0x...>") and matches the output with every address read as one.
+func keyElidesAddress(q *bank.Question, actual string) bool {
+	keys := q.KeyIndexes()
+	if len(keys) != 1 || q.Multiple() {
+		return false
+	}
+	key := OptionTexts(q)[keys[0]]
+	if !placeholderRe.MatchString(key) {
+		return false
+	}
+	const any = "0x…"
+	return snippet.Compare(placeholderRe.ReplaceAllString(key, any), addressRe.ReplaceAllString(actual, any)) >= snippet.Normal
 }
 
 // MissingModule reports snippets whose required modules are missing.
