@@ -513,12 +513,43 @@ func reportErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 		reportVagueErrorKey(p, s, e)
 		return
 	}
-	if len(naming) != 1 || naming[0] == keys[0] || mentions(q.Options[keys[0]].Text, e.Type) {
+	if len(naming) > 1 {
+		reportErrorLineKey(p, s, e, naming)
+		return
+	}
+	if naming[0] == keys[0] || mentions(q.Options[keys[0]].Text, e.Type) {
 		return
 	}
 	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
 		Message: fmt.Sprintf("the snippet raises %s, which option %s names, but the key is %s", e.Type, q.Options[naming[0]].Letter, q.Options[keys[0]].Letter),
 		Hint:    fmt.Sprintf("key option %s", q.Options[naming[0]].Letter)})
+}
+
+// reportErrorLineKey checks, when several options name the raised
+// exception with different messages ("ZeroDivisionError: division by
+// zero", "ZeroDivisionError: integer division or modulo by zero"), that
+// the key is the one that is the traceback's last line.
+func reportErrorLineKey(p *lint.Pass, s ran, e *snippetio.Exception, naming []int) {
+	q := s.q
+	key := q.KeyIndexes()[0]
+	texts := OptionTexts(q)
+	lines := []string{snippet.QualifiedName(e) + ": " + e.Message, e.Type + ": " + e.Message}
+	level := func(i int) snippet.Level {
+		return max(snippet.Compare(texts[i], lines[0]), snippet.Compare(texts[i], lines[1]))
+	}
+	var exact []int
+	for _, i := range naming {
+		if level(i) >= snippet.Normal {
+			exact = append(exact, i)
+		}
+	}
+	if e.Message == "" || len(exact) != 1 || exact[0] == key || level(key) >= snippet.Normal {
+		return
+	}
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
+		Message: fmt.Sprintf("the snippet raises %s, and option %s is its traceback's last line, but the key is %s (%s)",
+			show(lines[0]), q.Options[exact[0]].Letter, q.Options[key].Letter, show(q.Options[key].Text)),
+		Hint: fmt.Sprintf("key option %s", q.Options[exact[0]].Letter)})
 }
 
 // reportVagueErrorKey checks, when no option names the raised exception,
@@ -535,6 +566,9 @@ func reportVagueErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 			vague = append(vague, i)
 		}
 	}
+	if reportErrorKindKey(p, s, e, texts) {
+		return
+	}
 	if len(vague) != 1 || vague[0] == key || failureWordRe.MatchString(texts[key]) {
 		return
 	}
@@ -542,6 +576,43 @@ func reportVagueErrorKey(p *lint.Pass, s ran, e *snippetio.Exception) {
 		Message: fmt.Sprintf("the snippet raises %s, which option %s (%s) says, but the key is %s (%s)",
 			snippet.QualifiedName(e), q.Options[vague[0]].Letter, show(q.Options[vague[0]].Text), q.Options[key].Letter, show(q.Options[key].Text)),
 		Hint: fmt.Sprintf("key option %s", q.Options[vague[0]].Letter)})
+}
+
+// compileErrorRe and runtimeErrorRe are options that say when the code
+// fails: "Compile time error", "Syntax error"; "Runtime error".
+var (
+	compileErrorRe = regexp.MustCompile(`(?i)^\s*(?:an?\s+)?(?:compile[- ]?time|compilation|compiler|syntax)\s+error\b`)
+	runtimeErrorRe = regexp.MustCompile(`(?i)^\s*(?:an?\s+)?run[- ]?time\s+error\b`)
+)
+
+// reportErrorKindKey checks a key that says when the code fails: a
+// compile-time error for an exception raised while running (or the other
+// way round), beside the one option that says it rightly. It reports
+// whether it found such a key.
+func reportErrorKindKey(p *lint.Pass, s ran, e *snippetio.Exception, texts []string) bool {
+	q := s.q
+	key := q.KeyIndexes()[0]
+	keyRe, rightRe, when := compileErrorRe, runtimeErrorRe, "while running"
+	if e.CompileTime {
+		keyRe, rightRe, when = runtimeErrorRe, compileErrorRe, "when compiled"
+	}
+	if !keyRe.MatchString(texts[key]) {
+		return false
+	}
+	var right []int
+	for i, t := range texts {
+		if rightRe.MatchString(t) {
+			right = append(right, i)
+		}
+	}
+	if len(right) != 1 {
+		return false
+	}
+	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
+		Message: fmt.Sprintf("the snippet raises %s %s, as option %s (%s) says, but the key is %s (%s)",
+			snippet.QualifiedName(e), when, q.Options[right[0]].Letter, show(q.Options[right[0]].Text), q.Options[key].Letter, show(q.Options[key].Text)),
+		Hint: fmt.Sprintf("key option %s", q.Options[right[0]].Letter)})
+	return true
 }
 
 // failureWordRe is a key that itself says the code fails, in any words.

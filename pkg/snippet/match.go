@@ -261,7 +261,38 @@ func punct(c byte) bool { return strings.IndexByte(",;:[](){}", c) >= 0 }
 
 // proseRe is an option that describes the output in words: "It prints 5",
 // "The program outputs: 5", "The output is 5".
-var proseRe = regexp.MustCompile(`(?is)^\s*(?:(?:(?:it|this|the (?:code|program|snippet|script|loop|function))\s+)?(?:will\s+)?(?:prints?|outputs?|displays?)|(?:the\s+)?output\s+(?:is|will be)|output\s*:)\s*:?\s+(\S.*)$`)
+var proseRe = regexp.MustCompile(`(?is)^\s*(?:(?:the\s+)?[a-z]+\s+(?:is|will be|would be)|(?:no error,?\s*)?(?:(?:it|this|the (?:code|program|snippet|script|loop|function))\s+)?(?:will\s+)?(?:prints?|outputs?|displays?)|output|ans|answer)\s*:?\s+(\S.*)$`)
+
+// proseSuffixRe is a description after the output: "7 will be printed",
+// "[1, 2] is the output".
+var proseSuffixRe = regexp.MustCompile(`(?is)^\s*(\S.*?)\s+(?:(?:will be|is|gets|would be)\s+(?:printed|displayed|shown|output)|is the output)\s*[.!]?\s*$`)
+
+// echoRe is a line a terminal or the Python REPL shows before the output:
+// ">>> print(x)", "... ", "$ python3 demo.py".
+var echoRe = regexp.MustCompile(`^(?:>>>|\.\.\.|\$)(?:\s|$)`)
+
+// withoutEcho returns an option written as a terminal shows it without
+// its prompt lines (">>> print(3 * 'ab')⏎ababab" is "ababab"); when only
+// prompt lines remain (">>> [1, 2]", the REPL echoing a value), without
+// the prompts. ok is false when the option has no prompt line.
+func withoutEcho(option string) (string, bool) {
+	lines := strings.Split(option, "\n")
+	var kept, echoed []string
+	for _, l := range lines {
+		if echoRe.MatchString(strings.TrimLeft(l, " ")) {
+			echoed = append(echoed, echoRe.ReplaceAllString(strings.TrimLeft(l, " "), ""))
+		} else {
+			kept = append(kept, l)
+		}
+	}
+	switch {
+	case len(echoed) == 0:
+		return option, false
+	case strings.TrimSpace(strings.Join(kept, "")) == "":
+		return strings.Join(echoed, "\n"), true
+	}
+	return strings.Join(kept, "\n"), true
+}
 
 // unwrapped is an option's text without a code span or fence around it.
 func unwrapped(s string) string {
@@ -306,6 +337,12 @@ var classRe = regexp.MustCompile(`^<class '([A-Za-z_][A-Za-z0-9_.]*)'>$`)
 func proseTokens(option string) []string {
 	m := proseRe.FindStringSubmatch(option)
 	if m == nil {
+		m = proseSuffixRe.FindStringSubmatch(option)
+	}
+	if m == nil {
+		if r, ok := withoutEcho(option); ok {
+			return looseTokens(r, true)
+		}
 		return nil
 	}
 	return looseTokens(m[1], true)
@@ -598,6 +635,12 @@ func Difference(option, actual string) string {
 	}
 	if m := proseRe.FindStringSubmatch(o); m != nil && slices.Equal(looseTokens(m[1], true), looseTokens(a, false)) {
 		return "the words that describe the output"
+	}
+	if m := proseSuffixRe.FindStringSubmatch(o); m != nil && slices.Equal(looseTokens(m[1], true), looseTokens(a, false)) {
+		return "the words that describe the output"
+	}
+	if r, ok := withoutEcho(o); ok && slices.Equal(looseTokens(r, true), looseTokens(a, false)) {
+		return "the prompt lines of the terminal (>>>, $)"
 	}
 	var what []string
 	if !slices.Equal(looseTokens(o, true), looseTokens(a, false)) {

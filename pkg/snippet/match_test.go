@@ -97,6 +97,19 @@ func TestCompare(t *testing.T) {
 		{"`3` or `4`", "3\n4\n", NoMatch}, // "or" offers a choice: not lines
 		{"Prints `3`", "3\n", Loose},      // an option that describes the output in words
 		{"The output is [1, 2]", "[1, 2]\n", Loose},
+		{"Output will be 15", "15\n", Loose},
+		{"7 will be printed", "7\n", Loose},
+		{"No error, prints 5", "5\n", Loose},
+		{"Ans: 6", "6\n", Loose},
+		{"Result is 4", "4\n", Loose},
+		{"Outptu is 4", "4\n", Loose}, // one word, whatever its spelling, then "is"
+		{"It is not 4", "4\n", NoMatch},
+		{"Output is: [3, 2, 1]", "[3, 2, 1]\n", Loose},
+		{"Output is: [3, 2, 1]", "None\n", NoMatch},
+		{">>> print(3 * 'ab')\nababab", "ababab\n", Loose},
+		{">>> [1, 2, [3, 4]]", "[1, 2, [3, 4]]\n", Loose},
+		{"$ python3 demo.py\n[1, 2, 3, 4]", "[1, 2, 3, 4]\n", Loose},
+		{">>> 7 / 2\n3", "3.5\n", NoMatch},
 		{"The program prints two rows 1 3 followed by 2 4", "1 3 \n2 4 \n", Loose},
 		{"The program prints two rows 1 3 followed by 4 2", "1 3 \n2 4 \n", NoMatch},
 		{"It prints salt and pepper", "salt and pepper\n", Loose},
