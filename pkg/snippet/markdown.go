@@ -16,7 +16,25 @@ func unwrapCode(s string) (string, bool) {
 	if c, _, ok := markdown.WholeCode(s); ok {
 		return c, true
 	}
-	return s, false
+	return spanPerLine(s)
+}
+
+// spanPerLine returns the contents of text whose every line is wholly one
+// code span ("`1`⏎`2`": one printed line each), a line per line, and
+// whether it was such text.
+func spanPerLine(s string) (string, bool) {
+	if !strings.Contains(s, "\n") || !strings.HasPrefix(strings.TrimSpace(s), "`") {
+		return s, false
+	}
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		c, _, ok := markdown.WholeCode(strings.TrimSpace(l))
+		if !ok || strings.Contains(c, "\n") {
+			return s, false
+		}
+		lines[i] = c
+	}
+	return strings.Join(lines, "\n"), true
 }
 
 // joiners are the words that may join code spans that stand for several
