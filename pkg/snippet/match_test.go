@@ -105,7 +105,7 @@ func TestCompare(t *testing.T) {
 		{"`1`\n`2`", "1\n2\n", Exact}, // a code span per printed line
 		{"`1`\n`2`", "1 2\n", Normal},
 		{"`1`\n\n`2`", "1\n2\n", Loose}, // two paragraphs: spans joined by nothing
-		{"Outptu is 4", "4\n", Loose}, // one word, whatever its spelling, then "is"
+		{"Outptu is 4", "4\n", Loose},   // one word, whatever its spelling, then "is"
 		{"It is not 4", "4\n", NoMatch},
 		{"Output is: [3, 2, 1]", "[3, 2, 1]\n", Loose},
 		{"Output is: [3, 2, 1]", "None\n", NoMatch},
