@@ -23,7 +23,7 @@ func verifiedText(t *testing.T, q *bank.Question, o bank.Option) string {
 	if q.OptionsAreCode() {
 		return strings.TrimSuffix(o.Text, "\n")
 	}
-	c, ok := markdown.CodeContent(o.Text)
+	c, _, ok := markdown.WholeCode(o.Text)
 	if !ok {
 		t.Fatalf("%s %s: %q is not wholly code", q.FullID(), o.Letter, o.Text)
 	}

@@ -36,13 +36,6 @@ func WholeCode(s string) (content string, line int, ok bool) {
 	return c, line, true
 }
 
-// CodeContent returns the content of an option that is wholly one code
-// span or one fenced code block (see WholeCode).
-func CodeContent(s string) (string, bool) {
-	c, _, ok := WholeCode(s)
-	return c, ok
-}
-
 // mayBeCode is the cheap test in front of the parser: text that does not
 // start with a backtick or "~~~" (after white space) is neither one code
 // span nor one fence.

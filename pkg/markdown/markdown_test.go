@@ -48,6 +48,18 @@ func TestBlockAndShort(t *testing.T) {
 	}
 }
 
+// wellFormed reports whether rendered HTML parses as XML content.
+func wellFormed(out string) error {
+	d := xml.NewDecoder(strings.NewReader("<r>" + out + "</r>"))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
 // TestWellFormed checks that whatever the input, the output parses as XML.
 func TestWellFormed(t *testing.T) {
 	inputs := []string{
@@ -60,16 +72,8 @@ func TestWellFormed(t *testing.T) {
 	}
 	for _, in := range inputs {
 		for _, out := range []string{Block(in), Short(in)} {
-			d := xml.NewDecoder(strings.NewReader("<r>" + out + "</r>"))
-			for {
-				_, err := d.Token()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Errorf("%q -> %q: not well-formed: %v", in, out, err)
-					break
-				}
+			if err := wellFormed(out); err != nil {
+				t.Errorf("%q -> %q: not well-formed: %v", in, out, err)
 			}
 			for _, bad := range []string{"<script", "<div", "<a href=\"javascript", "<!--", "<?", "<![CDATA", " title=", `href="JAVASCRIPT`, `src="data:text`} {
 				if strings.Contains(out, bad) {

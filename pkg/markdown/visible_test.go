@@ -120,7 +120,7 @@ func TestWrap(t *testing.T) {
 	}
 }
 
-func TestCodeContent(t *testing.T) {
+func TestWholeCodeContent(t *testing.T) {
 	tests := []struct {
 		in, want string
 		ok       bool
@@ -137,9 +137,9 @@ func TestCodeContent(t *testing.T) {
 		{"```\na\n```\nmore", "", false},
 	}
 	for _, tt := range tests {
-		got, ok := CodeContent(tt.in)
+		got, _, ok := WholeCode(tt.in)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("CodeContent(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("WholeCode(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }

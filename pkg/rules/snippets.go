@@ -537,19 +537,19 @@ func reportErrorLineKey(p *lint.Pass, s ran, e *snippetio.Exception, naming []in
 	level := func(i int) snippet.Level {
 		return max(snippet.Compare(texts[i], lines[0]), snippet.Compare(texts[i], lines[1]))
 	}
-	var exact []int
+	var matching []int
 	for _, i := range naming {
 		if level(i) >= snippet.Normal {
-			exact = append(exact, i)
+			matching = append(matching, i)
 		}
 	}
-	if e.Message == "" || len(exact) != 1 || exact[0] == key || level(key) >= snippet.Normal {
+	if e.Message == "" || len(matching) != 1 || matching[0] == key || level(key) >= snippet.Normal {
 		return
 	}
 	p.Report(lint.Finding{Span: lint.ValueSpan(field(q, "answer")), Question: q,
 		Message: fmt.Sprintf("the snippet raises %s, and option %s is its traceback's last line, but the key is %s (%s)",
-			show(lines[0]), q.Options[exact[0]].Letter, q.Options[key].Letter, show(q.Options[key].Text)),
-		Hint: fmt.Sprintf("key option %s", q.Options[exact[0]].Letter)})
+			show(lines[0]), q.Options[matching[0]].Letter, q.Options[key].Letter, show(q.Options[key].Text)),
+		Hint: fmt.Sprintf("key option %s", q.Options[matching[0]].Letter)})
 }
 
 // reportVagueErrorKey checks, when no option names the raised exception,
@@ -862,9 +862,12 @@ printed. match = "normal" or "exact" makes such a match an error.`,
 			o := s.q.Options[keys[0]]
 			ignoring := snippet.Difference(o.Text, actual)
 			if j.Ignoring != "" {
-				ignoring = j.Ignoring
-				if d := ignoring; j.Best < snippet.Normal {
-					ignoring = d + " and " + snippet.Difference(o.Text, actual)
+				// Compared with less than was printed: say what was left
+				// out, and what else the match ignored.
+				if j.Best >= snippet.Normal {
+					ignoring = j.Ignoring
+				} else {
+					ignoring = j.Ignoring + " and " + ignoring
 				}
 				actual = s.o.Actual()
 			}

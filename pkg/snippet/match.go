@@ -335,6 +335,9 @@ var classRe = regexp.MustCompile(`^<class '([A-Za-z_][A-Za-z0-9_.]*)'>$`)
 // proseTokens are the loose tokens of the output an option describes in
 // words, or nil.
 func proseTokens(option string) []string {
+	if !strings.ContainsFunc(option, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '>' || r == '$' }) {
+		return nil // no word and no prompt: "1 2 3", "[4, 5]"
+	}
 	m := proseRe.FindStringSubmatch(option)
 	if m == nil {
 		m = proseSuffixRe.FindStringSubmatch(option)
@@ -371,14 +374,28 @@ type target struct {
 	lines         []string // linesForm(exact), made on first use
 	spacing       string   // spacingForm(exact), made on first use
 	empty         bool     // nothing at all was printed
+	class         string   // the type's name, when what was printed is <class '…'>
 	loose         []string
 	looseDone     bool
 }
 
 func newTarget(actual string) *target {
 	t := &target{exact: outputForm(actual), empty: actual == ""}
+	if strings.HasPrefix(t.exact, "<class '") {
+		if m := classRe.FindStringSubmatch(t.exact); m != nil {
+			t.class = m[1]
+		}
+	}
 	t.normal = collapse(t.exact)
 	return t
+}
+
+// linesOf is linesForm of what the snippet did, made once.
+func (t *target) linesOf() []string {
+	if t.lines == nil {
+		t.lines = linesForm(t.exact)
+	}
+	return t.lines
 }
 
 func (t *target) looseTokens() []string {
@@ -473,15 +490,12 @@ func (t *target) compareText(option string) Level {
 		return Exact
 	}
 	if collapse(e) == t.normal {
-		if t.lines == nil {
-			t.lines = linesForm(t.exact)
-		}
-		if slices.Equal(linesForm(e), t.lines) {
+		if slices.Equal(linesForm(e), t.linesOf()) {
 			return Lines
 		}
 		return Normal
 	}
-	if t.empty && SaysNoOutput(option) {
+	if t.empty && saysNoOutput(option) {
 		return Normal
 	}
 	if t.spacing == "" {
@@ -497,10 +511,10 @@ func (t *target) compareText(option string) Level {
 	if a := joinedTokens(o); len(a) > 0 && slices.Equal(a, want) {
 		return Loose
 	}
-	if a := proseTokens(o); len(a) > 0 && (slices.Equal(a, want) || slices.Equal(withoutJoiners(a, len(linesForm(t.exact))), want)) {
+	if a := proseTokens(o); len(a) > 0 && (slices.Equal(a, want) || slices.Equal(withoutJoiners(a, len(t.linesOf())), want)) {
 		return Loose
 	}
-	if m := classRe.FindStringSubmatch(t.exact); m != nil && strings.TrimSpace(inner) == m[1] {
+	if t.class != "" && strings.TrimSpace(inner) == t.class {
 		return Loose // "float" for the printed <class 'float'>
 	}
 	return NoMatch
@@ -511,11 +525,11 @@ func (t *target) compareText(option string) Level {
 // produced", "Empty output".
 var noOutputRe = regexp.MustCompile(`^(?:nothing(?: at all)?(?: (?:is|will be|gets|get) (?:printed|output|displayed|shown))?|nothing printed|no output(?: (?:is|will be) (?:printed|produced|shown|displayed))?|there is no output|(?:it|this|the code|the program) (?:prints|outputs|displays|will print) nothing|prints nothing|empty output|empty|blank)$`)
 
-// SaysNoOutput reports whether an option is a phrase that says nothing is
+// saysNoOutput reports whether an option is a phrase that says nothing is
 // printed ("Nothing is printed", "No output", "(nothing)"). It matches a
 // snippet that printed nothing at all at the normal level; a snippet that
 // printed an empty line printed something.
-func SaysNoOutput(option string) bool {
+func saysNoOutput(option string) bool {
 	o := strings.ToLower(strings.Join(strings.Fields(option), " "))
 	o = strings.TrimSuffix(o, ".")
 	if len(o) >= 2 && (o[0] == '(' && o[len(o)-1] == ')' || o[0] == '[' && o[len(o)-1] == ']') {
@@ -624,7 +638,7 @@ func Difference(option, actual string) string {
 	case Lines:
 		return "spaces within lines"
 	case Normal:
-		if actual == "" && SaysNoOutput(option) {
+		if actual == "" && saysNoOutput(option) {
 			return "that it describes no output in words"
 		}
 		return "white space"
